@@ -1,0 +1,2 @@
+//! AirPlay support for atv.
+#![warn(missing_docs)]

@@ -1,0 +1,2 @@
+//! The atvremote and atvscript command-line tools.
+#![warn(missing_docs)]

@@ -1,0 +1,2 @@
+//! Companion link support for atv.
+#![warn(missing_docs)]

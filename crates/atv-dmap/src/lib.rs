@@ -1,0 +1,2 @@
+//! DMAP/DAAP support for atv.
+#![warn(missing_docs)]

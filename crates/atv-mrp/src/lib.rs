@@ -1,0 +1,2 @@
+//! Media Remote Protocol support for atv.
+#![warn(missing_docs)]

@@ -1,0 +1,2 @@
+//! HomeKit (HAP) and legacy AirPlay pairing for atv: pure state machines over bytes.
+#![warn(missing_docs)]

@@ -1,0 +1,2 @@
+//! RAOP audio streaming support for atv.
+#![warn(missing_docs)]

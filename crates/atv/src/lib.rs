@@ -1,0 +1,2 @@
+//! Discover, pair with and control Apple TVs, HomePods and AirPlay devices.
+#![warn(missing_docs)]

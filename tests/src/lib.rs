@@ -1,0 +1,1 @@
+//! End-to-end and interop test support for atv.
