@@ -1,1 +1,50 @@
-fn main() {}
+//! `cargo xtask`: project chores that need more than cargo.
+//!
+//! - `cargo xtask test [ARGS]`: creates the pyatv venv the interop tests use (once), then
+//!   runs the whole workspace test suite with it (extra ARGS go to `cargo test`).
+//! - `cargo xtask venv`: only creates/updates the venv and prints its Python path.
+//! - `cargo xtask codegen [--check]`: regenerates the checked-in protobuf code from proto/
+//!   (with `--check`, fails if the checked-in code differs).
+
+mod codegen;
+mod venv;
+
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let result = match args.next().as_deref() {
+        Some("test") => run_tests(args.collect()),
+        Some("venv") => venv::ensure().map(|python| println!("{}", python.display())),
+        Some("codegen") => codegen::run(args.any(|a| a == "--check")),
+        _ => {
+            eprintln!("usage: cargo xtask <test [cargo test args] | venv | codegen [--check]>");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `cargo test --workspace` with `ATV_PYTHON` pointing at the pyatv venv.
+fn run_tests(extra: Vec<String>) -> Result<(), String> {
+    let python = venv::ensure()?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(venv::workspace_root())
+        .args(["test", "--workspace"])
+        .args(extra)
+        .env("ATV_PYTHON", &python)
+        .status()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo test failed ({status})"))
+    }
+}
