@@ -53,12 +53,13 @@ impl Service {
     }
 
     /// Merges another service of the same protocol into this one: credentials and password
-    /// are taken from `other` when it has them, properties are added/overwritten.
+    /// are taken from `other` when it has non-empty ones (as pyatv's `or`), properties are
+    /// added/overwritten.
     pub fn merge(&mut self, other: &Self) {
-        if other.credentials.is_some() {
+        if other.credentials.as_deref().is_some_and(|c| !c.is_empty()) {
             self.credentials.clone_from(&other.credentials);
         }
-        if other.password.is_some() {
+        if other.password.as_deref().is_some_and(|p| !p.is_empty()) {
             self.password.clone_from(&other.password);
         }
         for (key, value) in other.properties.iter() {
