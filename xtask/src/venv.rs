@@ -34,10 +34,63 @@ pub(crate) fn ensure() -> Result<PathBuf, String> {
     }
     eprintln!("xtask: installing pinned pyatv requirements");
     run(Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
         .arg(&requirements))?;
     fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
     Ok(python)
+}
+
+/// Where pyatv's source distribution is unpacked: it ships pyatv's test fakes
+/// (tests/fake_device, tests/fake_udns.py) that the wheel lacks.
+pub(crate) fn sdist_dir() -> PathBuf {
+    workspace_root().join("target/pyatv-src")
+}
+
+/// Downloads and unpacks pyatv's sdist (the version pinned in the requirements) unless
+/// already there. Returns the unpacked source directory.
+pub(crate) fn ensure_sdist(python: &Path) -> Result<PathBuf, String> {
+    const VERSION: &str = "0.18.0";
+    let parent = sdist_dir();
+    let source = parent.join(format!("pyatv-{VERSION}"));
+    if source.join("tests/fake_device").is_dir() {
+        return Ok(source);
+    }
+    eprintln!("xtask: fetching pyatv {VERSION} source distribution");
+    fs::create_dir_all(&parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    run(Command::new(python)
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .args(["--no-deps", "--no-binary", ":all:", "-d"])
+        .arg(&parent)
+        .arg(format!("pyatv=={VERSION}")))?;
+    let archive = parent.join(format!("pyatv-{VERSION}.tar.gz"));
+    run(Command::new(python)
+        .args([
+            "-c",
+            "import sys, tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2], filter='data')",
+        ])
+        .arg(&archive)
+        .arg(&parent))?;
+    if source.join("tests/fake_device").is_dir() {
+        Ok(source)
+    } else {
+        Err(format!(
+            "{} has no tests/fake_device after unpacking",
+            source.display()
+        ))
+    }
 }
 
 fn run(command: &mut Command) -> Result<(), String> {
