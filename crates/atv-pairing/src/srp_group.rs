@@ -1,0 +1,85 @@
+//! The SRP groups (prime modulus N and generator g) of RFC 5054 appendix A that Apple's
+//! pairing protocols use: 3072 bits for HomeKit, 2048 bits for legacy AirPlay. The 1024-bit
+//! group is kept for the RFC's own test vector only.
+
+use std::sync::LazyLock;
+
+use num_bigint::BigUint;
+
+/// A prime group for SRP: modulus `n`, generator `g` and the modulus length in bytes (the
+/// width that `PAD()` pads to).
+pub(crate) struct SrpGroup {
+    pub(crate) n: BigUint,
+    pub(crate) g: BigUint,
+    pub(crate) n_len: usize,
+}
+
+impl SrpGroup {
+    fn from_hex(lines: &[&str], g: u32) -> Self {
+        let hex: String = lines.concat();
+        let n = BigUint::parse_bytes(hex.as_bytes(), 16).unwrap_or_default();
+        let n_len = n.to_bytes_be().len();
+        Self {
+            n,
+            g: BigUint::from(g),
+            n_len,
+        }
+    }
+}
+
+/// RFC 5054's 3072-bit group, g = 5: what HomeKit pair-setup uses.
+pub(crate) static GROUP_3072: LazyLock<SrpGroup> = LazyLock::new(|| SrpGroup::from_hex(N_3072, 5));
+
+/// RFC 5054's 2048-bit group, g = 2: what legacy AirPlay pairing uses.
+pub(crate) static GROUP_2048: LazyLock<SrpGroup> = LazyLock::new(|| SrpGroup::from_hex(N_2048, 2));
+
+/// RFC 5054's 1024-bit group, g = 2: only for the RFC's appendix B test vector.
+#[cfg(test)]
+pub(crate) static GROUP_1024: LazyLock<SrpGroup> = LazyLock::new(|| SrpGroup::from_hex(N_1024, 2));
+
+const N_3072: &[&str] = &[
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74",
+    "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437",
+    "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
+    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05",
+    "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB",
+    "9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B",
+    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF695581718",
+    "3995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33",
+    "A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7",
+    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864",
+    "D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E2",
+    "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
+];
+
+const N_2048: &[&str] = &[
+    "AC6BDB41324A9A9BF166DE5E1389582FAF72B6651987EE07FC3192943DB56050",
+    "A37329CBB4A099ED8193E0757767A13DD52312AB4B03310DCD7F48A9DA04FD50",
+    "E8083969EDB767B0CF6095179A163AB3661A05FBD5FAAAE82918A9962F0B93B8",
+    "55F97993EC975EEAA80D740ADBF4FF747359D041D5C33EA71D281E446B14773B",
+    "CA97B43A23FB801676BD207A436C6481F1D2B9078717461A5B9D32E688F87748",
+    "544523B524B0D57D5EA77A2775D2ECFA032CFBDBF52FB3786160279004E57AE6",
+    "AF874E7303CE53299CCC041C7BC308D82A5698F3A8D0C38271AE35F8E9DBFBB6",
+    "94B5C803D89F7AE435DE236D525F54759B65E372FCD68EF20FA7111F9E4AFF73",
+];
+
+#[cfg(test)]
+const N_1024: &[&str] = &[
+    "EEAF0AB9ADB38DD69C33F80AFA8FC5E86072618775FF3C0B9EA2314C9C256576",
+    "D674DF7496EA81D3383B4813D692C6E0E0D5D8E250B98BE48E495C1D6089DAD1",
+    "5DC7D7B46154D6B6CE8EF4AD69B15D4982559B297BCF1885C529F566660E57EC",
+    "68EDBC3C05726CC02FD4CBF4976EAA9AFD5138FE8376435B9FC61D2FC0EB06E3",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moduli_have_their_nominal_sizes() {
+        assert_eq!(GROUP_3072.n.bits(), 3072);
+        assert_eq!(GROUP_3072.n_len, 384);
+        assert_eq!(GROUP_2048.n.bits(), 2048);
+        assert_eq!(GROUP_1024.n.bits(), 1024);
+    }
+}
