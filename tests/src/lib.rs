@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod netns;
+
 /// The workspace root (the directory holding the top-level Cargo.toml).
 pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -35,6 +37,30 @@ pub fn pyatv_python() -> Option<PathBuf> {
     );
     eprintln!(
         "skipped: no pyatv venv at {} (run `cargo xtask test`, or set ATV_PYTHON)",
+        candidate.display()
+    );
+    None
+}
+
+/// pyatv 0.18.0's unpacked source distribution, which carries pyatv's test fakes
+/// (`tests/fake_device`, `tests/fake_udns.py`) that the wheel lacks.
+///
+/// Taken from `ATV_PYATV_SRC`, else `target/pyatv-src/pyatv-0.18.0` (what `cargo xtask
+/// test` unpacks). Returns `None` when missing; under CI that is a failure.
+pub fn pyatv_source() -> Option<PathBuf> {
+    let candidate = std::env::var_os("ATV_PYATV_SRC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/pyatv-src/pyatv-0.18.0"));
+    if candidate.join("tests/fake_device").is_dir() {
+        return Some(candidate);
+    }
+    assert!(
+        !in_ci(),
+        "pyatv sdist missing at {} under CI: `cargo xtask test` must unpack it",
+        candidate.display()
+    );
+    eprintln!(
+        "skipped: no pyatv sdist at {} (run `cargo xtask test`, or set ATV_PYATV_SRC)",
         candidate.display()
     );
     None
