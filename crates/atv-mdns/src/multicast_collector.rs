@@ -36,10 +36,10 @@ use atv_core::discovery::{MdnsResponse, MdnsService};
 use crate::decode::decode;
 use crate::error::Error;
 use crate::message::Name;
-use crate::names::service_type_name;
 use crate::query::{QueryMessage, instance_queries};
 use crate::service_table::{
-    DEVICE_INFO_SERVICE, SLEEP_PROXY_SERVICE, ServiceTable, response_from_services,
+    DEVICE_INFO_SERVICE, ServiceTable, completeness_types, kept_service_types,
+    response_from_services,
 };
 
 /// How long a device must stay silent before its answers are taken as complete when it has
@@ -90,17 +90,8 @@ impl MulticastCollector {
         round_ids: Vec<u16>,
         followup_first_id: u16,
     ) -> Result<Self, Error> {
-        let mut allowed: Vec<String> = service_types
-            .iter()
-            .map(|t| t.trim_end_matches('.').to_ascii_lowercase())
-            .collect();
-        allowed.push(DEVICE_INFO_SERVICE.into());
-        allowed.push(SLEEP_PROXY_SERVICE.into());
-        let completeness_types = allowed
-            .iter()
-            .filter(|t| *t != DEVICE_INFO_SERVICE)
-            .map(|t| service_type_name(t))
-            .collect::<Result<_, _>>()?;
+        let allowed = kept_service_types(service_types);
+        let completeness_types = completeness_types(&allowed)?;
         Ok(Self {
             allowed,
             completeness_types,

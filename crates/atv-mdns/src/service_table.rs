@@ -13,8 +13,9 @@ use std::net::Ipv4Addr;
 use atv_core::Properties;
 use atv_core::discovery::{MdnsResponse, MdnsService};
 
+use crate::error::Error;
 use crate::message::{Name, Packet, Record, RecordData};
-use crate::names::{first_label, split_service_name};
+use crate::names::{first_label, service_type_name, split_service_name};
 use crate::txt::txt_properties;
 
 /// The service type whose TXT record carries the device model.
@@ -163,6 +164,26 @@ impl ServiceTable {
 }
 
 /// Whether a PTR owner is a service type (DNS-SD browse) rather than e.g. a reverse lookup.
+/// The service types a scan keeps: those asked for (lower-cased, without trailing dot)
+/// plus `_device-info._tcp.local` and `_sleep-proxy._udp.local`, which every scan reads.
+pub fn kept_service_types(service_types: &[String]) -> Vec<String> {
+    service_types
+        .iter()
+        .map(|t| t.trim_end_matches('.').to_ascii_lowercase())
+        .chain([DEVICE_INFO_SERVICE.into(), SLEEP_PROXY_SERVICE.into()])
+        .collect()
+}
+
+/// The types among `kept` whose PTR'd instances must be complete (SRV, TXT, address)
+/// before a device's answer counts as complete: all but device-info, which has no
+/// address of its own.
+pub fn completeness_types(kept: &[String]) -> Result<Vec<Name>, Error> {
+    kept.iter()
+        .filter(|t| *t != DEVICE_INFO_SERVICE)
+        .map(|t| service_type_name(t))
+        .collect()
+}
+
 fn is_service_type_pointer(name: &Name) -> bool {
     name.iter()
         .next()

@@ -2,9 +2,12 @@
 //!
 //! The queries go from an ephemeral port straight to `host:port`, which makes them "legacy
 //! unicast" queries that a responder answers by unicast with the query's identifier echoed.
-//! Every query message has its own identifier, so the scan ends as soon as each one got an
-//! answer; otherwise queries are resent every second until the timeout and whatever came in
-//! is returned. Meanwhile the host's usual TCP ports are knocked on to wake a device in deep
+//! The scan ends as soon as the host's answer is complete, by the rule multicast scans use
+//! for one device ([`crate::multicast_collector`]): every instance the host pointed to has
+//! its SRV, TXT and address records, and either every query message (each has its own
+//! identifier) got an answer or the host has been silent for [`QUIET_PERIOD`] (a host
+//! does not answer a message asking only for services it lacks). Otherwise queries are
+//! resent every second until the timeout and whatever came in is returned. Meanwhile the host's usual TCP ports are knocked on to wake a device in deep
 //! sleep.
 //!
 //! To scan several hosts, run several `unicast` calls concurrently (for example with
@@ -22,10 +25,11 @@ use crate::error::Error;
 use crate::interfaces::{is_on_local_subnet, local_interfaces};
 use crate::knock::{KNOCK_PORTS, knock};
 use crate::message::MDNS_PORT;
+use crate::multicast_collector::QUIET_PERIOD;
 use crate::query::service_type_queries;
 use crate::receive::RECEIVE_BUFFER;
 use crate::service_table::{
-    DEVICE_INFO_SERVICE, SLEEP_PROXY_SERVICE, ServiceTable, response_from_services,
+    ServiceTable, completeness_types, kept_service_types, response_from_services,
 };
 use crate::sockets::plain_socket;
 
@@ -65,8 +69,8 @@ impl UnicastOptions {
 
 /// Asks `options.host` for its services by unicast.
 ///
-/// Returns as soon as every query message got its answer, else what arrived by the
-/// timeout. To scan several hosts, run several calls concurrently (`tokio::join!`, a
+/// Returns as soon as the host's answer is complete (see the module docs), else what
+/// arrived by the timeout. To scan several hosts, run several calls concurrently (`tokio::join!`, a
 /// `JoinSet`): each uses its own socket, so there is no `unicast_many`.
 ///
 /// Fails with [`Error::NonLocalSubnet`] before sending anything when the host is neither
@@ -78,6 +82,8 @@ pub async fn unicast(options: &UnicastOptions) -> Result<MdnsResponse, Error> {
     }
     let first_id = query_id_base();
     let queries = service_type_queries(&options.service_types, first_id)?;
+    let kept = kept_service_types(&options.service_types);
+    let required = completeness_types(&kept)?;
     let mut table = ServiceTable::new();
     if queries.is_empty() {
         return Ok(response_from_services(Vec::new(), false));
@@ -105,9 +111,12 @@ pub async fn unicast(options: &UnicastOptions) -> Result<MdnsResponse, Error> {
     let mut unattributed = 0usize;
     let mut next_send = start;
     let mut buffer = vec![0u8; RECEIVE_BUFFER];
+    // When the host's answer counts as complete if it stays silent (set once every pointed
+    // instance is complete, moved on by each packet).
+    let mut quiet_deadline: Option<Instant> = None;
     'scan: while answered.len() + unattributed < queries.len() {
         let now = Instant::now();
-        if now >= deadline {
+        if now >= deadline || quiet_deadline.is_some_and(|quiet| now >= quiet) {
             break;
         }
         if now >= next_send {
@@ -122,7 +131,9 @@ pub async fn unicast(options: &UnicastOptions) -> Result<MdnsResponse, Error> {
             }
             next_send += RESEND_INTERVAL;
         }
-        let wake = next_send.min(deadline);
+        let wake = next_send
+            .min(deadline)
+            .min(quiet_deadline.unwrap_or(deadline));
         tokio::select! {
             received = socket.recv(&mut buffer) => match received {
                 Ok(len) => {
@@ -140,6 +151,9 @@ pub async fn unicast(options: &UnicastOptions) -> Result<MdnsResponse, Error> {
                         unattributed += 1;
                     }
                     table.add_packet(&decoded.packet);
+                    let complete = table.has_pointers_for(&required)
+                        && table.pointed_instances_complete(&required);
+                    quiet_deadline = complete.then(|| Instant::now() + QUIET_PERIOD);
                 }
                 Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => break 'scan,
                 Err(e) => tracing::debug!(%target, error = %e, "unicast receive failed"),
@@ -148,14 +162,7 @@ pub async fn unicast(options: &UnicastOptions) -> Result<MdnsResponse, Error> {
             () = tokio::time::sleep_until(wake) => {}
         }
     }
-    let allowed = |service_type: &str| {
-        options
-            .service_types
-            .iter()
-            .map(|t| t.trim_end_matches('.'))
-            .chain([DEVICE_INFO_SERVICE, SLEEP_PROXY_SERVICE])
-            .any(|t| t.eq_ignore_ascii_case(service_type))
-    };
+    let allowed = |service_type: &str| kept.iter().any(|t| t.eq_ignore_ascii_case(service_type));
     let services = table
         .services()
         .into_iter()

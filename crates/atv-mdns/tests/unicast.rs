@@ -60,6 +60,36 @@ async fn finds_every_service_of_the_responder() {
     );
 }
 
+/// A host that has services of only some of the asked types leaves the other query
+/// messages unanswered (responders stay silent when nothing matches): the scan must still
+/// end once the host's records are complete and it has gone quiet, not at the timeout.
+#[tokio::test]
+async fn ends_when_a_host_that_lacks_some_types_goes_quiet() {
+    let announcements: Vec<_> = apple_tv("Kitchen", "Kitchen", TV, "AA:BB:CC:DD:EE:02")
+        .into_iter()
+        .filter(|a| a.service_type == AIRPLAY)
+        .collect();
+    let responder = Responder::bind(ResponderOptions {
+        mode: ResponderMode::Unicast {
+            bind: SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0),
+        },
+        announcements: announcements.clone(),
+    })
+    .await
+    .expect("responder binds");
+    let mut options = options(responder.local_addr().port());
+    options.timeout = Duration::from_secs(30);
+    let started = Instant::now();
+    let response = unicast(&options).await.expect("scan works");
+    let elapsed = started.elapsed();
+    println!("partial host answered completely after {elapsed:?} (timeout 30 s)");
+    assert_matches(&response, &announcements);
+    assert!(
+        elapsed < options.timeout / 2,
+        "the scan waited for the timeout ({elapsed:?}) instead of ending on completion"
+    );
+}
+
 #[tokio::test]
 async fn hosts_outside_local_subnets_are_refused_before_sending() {
     let host = Ipv4Addr::new(203, 0, 113, 5);
