@@ -1,2 +1,6 @@
 //! Companion link support for atv.
 #![warn(missing_docs)]
+
+pub mod scan;
+
+pub use scan::scan;

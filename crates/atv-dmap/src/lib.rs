@@ -1,2 +1,6 @@
 //! DMAP/DAAP support for atv.
 #![warn(missing_docs)]
+
+pub mod scan;
+
+pub use scan::scan;

@@ -1,0 +1,61 @@
+//! Errors of the command-line tools. Where pyatv's scripts print a message for the same
+//! situation, the text is pyatv's, so habits and scripts carry over.
+
+/// Everything that stops a command.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub(crate) enum CliError {
+    /// Scanning failed (sockets could not be opened, ...).
+    #[error("scan failed: {0}")]
+    Scan(#[source] atv::Error),
+
+    /// No device answered the scan, or none matched `--id`/`--name`.
+    #[error("Could not find any Apple TV on current network")]
+    NoDevice,
+
+    /// More than one device matched; the user must pick one. Holds the candidates.
+    #[error("Found more than one Apple TV; specify one using --id")]
+    SeveralDevices(Vec<atv::DeviceConfig>),
+
+    /// The command is not one atvremote knows.
+    #[error("Unknown command: {0}")]
+    UnknownCommand(String),
+
+    /// The command exists in pyatv but atv cannot run it yet.
+    #[error("command `{0}` is not supported yet by this version of atv")]
+    NotSupportedYet(String),
+
+    /// `--manual` without all of `--address`, `--port` and `--protocol`.
+    #[error("You must specify address, port and protocol in manual mode")]
+    ManualIncomplete,
+
+    /// `--address` is not an IPv4 address.
+    #[error("'{0}' does not appear to be an IPv4 address (give --address as a.b.c.d)")]
+    InvalidAddress(String),
+
+    /// `--service-properties` is not `<sep>key=value<sep>key=value...`.
+    #[error(
+        "invalid --service-properties {0:?}: expected a separator character followed by \
+         key=value pairs it separates, e.g. \",name=test,type=x\""
+    )]
+    InvalidServiceProperties(String),
+
+    /// Options that parse one by one but do not go together.
+    #[error("{0}")]
+    InvalidArguments(String),
+
+    /// An environment variable atv reads has a value it cannot use.
+    #[error("environment variable {name}={value:?} is not valid: {reason}")]
+    InvalidEnvironment {
+        /// Name of the variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What is expected instead.
+        reason: &'static str,
+    },
+
+    /// The async runtime could not be started.
+    #[error("could not start the async runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+}
