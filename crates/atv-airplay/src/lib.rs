@@ -2,7 +2,6 @@
 #![warn(missing_docs)]
 
 pub mod features;
-pub mod requirements;
 pub mod scan;
 
 pub use scan::scan;

@@ -12,7 +12,7 @@ use atv_core::{
     lookup_os,
 };
 
-use crate::requirements::update_service_details;
+use atv_core::airplay_flags::update_service_details;
 
 /// The service type AirPlay is announced under.
 pub const SERVICE_TYPE: &str = "_airplay._tcp.local";

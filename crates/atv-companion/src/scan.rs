@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use atv_core::discovery::{MdnsResponse, MdnsService, ProtocolScan, ScanHandler};
+use atv_core::hex_flags::parse_hex_flags;
 use atv_core::{
     DeviceInfo, DeviceModel, PairingRequirement, Properties, Protocol, Service, lookup_model,
 };
@@ -85,40 +86,6 @@ pub fn service_info(
     } else {
         PairingRequirement::Unsupported
     };
-}
-
-/// Parses a hexadecimal number the way Python's `int(text, 16)` does (whitespace, sign,
-/// optional `0x`, `_` between digits), keeping the low 64 bits; `None` when Python would
-/// reject it (pyatv then fails the whole scan; atv reads the flags as 0).
-fn parse_hex_flags(text: &str) -> Option<u64> {
-    let text = text.trim();
-    let (negative, unsigned) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let digits = match unsigned
-        .strip_prefix("0x")
-        .or_else(|| unsigned.strip_prefix("0X"))
-    {
-        Some(rest) => rest.strip_prefix('_').unwrap_or(rest),
-        None => unsigned,
-    };
-    if digits.is_empty()
-        || digits.starts_with('_')
-        || digits.ends_with('_')
-        || digits.contains("__")
-    {
-        return None;
-    }
-    let mut value: u64 = 0;
-    for c in digits.chars().filter(|c| *c != '_') {
-        value = (value << 4) | u64::from(c.to_digit(16)?);
-    }
-    Some(if negative {
-        value.wrapping_neg()
-    } else {
-        value
-    })
 }
 
 #[cfg(test)]
@@ -241,13 +208,5 @@ mod tests {
             service_info(&mut service, &DeviceInfo::default(), &BTreeMap::new());
             assert_eq!(service.pairing, *expected, "{pairs:?}");
         }
-    }
-
-    #[test]
-    fn hex_flags_like_python_int() {
-        assert_eq!(parse_hex_flags(" 0X4_000 "), Some(0x4000));
-        assert_eq!(parse_hex_flags("-0x4"), Some(4u64.wrapping_neg()));
-        assert_eq!(parse_hex_flags("0x"), None);
-        assert_eq!(parse_hex_flags("0x4__0"), None);
     }
 }

@@ -5,6 +5,7 @@
 
 mod enum_macro;
 
+pub mod airplay_flags;
 mod app;
 mod config;
 pub mod device_info;
@@ -12,6 +13,7 @@ mod device_lookup;
 pub mod discovery;
 mod error;
 mod feature;
+pub mod hex_flags;
 mod input;
 pub mod interface;
 mod media_metadata;

@@ -14,7 +14,7 @@ use atv_core::{
     lookup_model, lookup_os,
 };
 
-use crate::requirements::update_service_details;
+use atv_core::airplay_flags::update_service_details;
 
 /// The service type RAOP is announced under.
 pub const SERVICE_TYPE: &str = "_raop._tcp.local";
