@@ -2,7 +2,7 @@
 //!
 //! The identifier is the `deviceid` TXT value and the device name the instance name.
 //! The TXT record also gives model, OS version, MAC address and output device id, and
-//! decides password and pairing requirements (see [`crate::requirements`]).
+//! decides password and pairing requirements (see [`atv_core::airplay_flags`]).
 
 use std::collections::BTreeMap;
 
