@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use atv_core::discovery::{MdnsResponse, MdnsService, ProtocolScan, ScanHandler};
+use atv_core::discovery::{
+    MdnsResponse, MdnsService, ProtocolScan, ScanHandler, same_instance_name,
+};
 use atv_core::hex_flags::parse_hex_flags;
 use atv_core::{
     DeviceInfo, DeviceModel, PairingRequirement, Properties, Protocol, Service, lookup_model,
@@ -28,7 +30,7 @@ pub fn scan() -> ProtocolScan {
         handlers: vec![ScanHandler {
             service_type: SERVICE_TYPE,
             handler: service_handler,
-            device_info_name: same_name,
+            device_info_name: same_instance_name,
         }],
         device_info,
         service_info,
@@ -44,18 +46,11 @@ pub fn unique_id(service_type: &str, _name: &str, properties: &Properties) -> Op
         .map(str::to_owned)
 }
 
-/// The `_device-info._tcp.local` instance shares the Companion instance name.
-fn same_name(name: &str) -> Option<String> {
-    Some(name.to_owned())
-}
-
 /// Builds the Companion service of a found `_companion-link._tcp.local` instance.
 fn service_handler(found: &MdnsService, _response: &MdnsResponse) -> Option<(String, Service)> {
-    let service = Service::new(
-        unique_id(&found.service_type, &found.name, &found.properties),
+    let service = found.to_service(
         Protocol::Companion,
-        found.port,
-        found.properties.clone(),
+        unique_id(&found.service_type, &found.name, &found.properties),
     );
     Some((found.name.clone(), service))
 }

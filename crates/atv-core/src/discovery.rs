@@ -26,6 +26,21 @@ pub struct MdnsService {
     pub properties: Properties,
 }
 
+impl MdnsService {
+    /// A protocol [`Service`] for this instance: its port and TXT properties, with
+    /// `identifier`.
+    pub fn to_service(&self, protocol: Protocol, identifier: Option<String>) -> Service {
+        Service::new(identifier, protocol, self.port, self.properties.clone())
+    }
+}
+
+/// The usual [`DeviceInfoName`]: the device's `_device-info._tcp.local` instance has
+/// the same name as the service instance (pyatv's
+/// `device_info_name_from_unique_short_name`).
+pub fn same_instance_name(name: &str) -> Option<String> {
+    Some(name.to_owned())
+}
+
 /// Everything one device answered (pyatv's `mdns.Response`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MdnsResponse {

@@ -76,11 +76,9 @@ fn no_device_info(_name: &str) -> Option<String> {
 /// as credentials when `with_hsgid`.
 fn dmap_service(found: &MdnsService, name_key: &str, with_hsgid: bool) -> (String, Service) {
     let name = found.properties.get(name_key).unwrap_or(UNKNOWN_NAME);
-    let mut service = Service::new(
-        unique_id(&found.service_type, &found.name, &found.properties),
+    let mut service = found.to_service(
         Protocol::Dmap,
-        found.port,
-        found.properties.clone(),
+        unique_id(&found.service_type, &found.name, &found.properties),
     );
     if with_hsgid {
         service.credentials = found.properties.get("hG").map(str::to_owned);

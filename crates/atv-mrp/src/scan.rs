@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
-use atv_core::discovery::{MdnsResponse, MdnsService, ProtocolScan, ScanHandler};
+use atv_core::discovery::{
+    MdnsResponse, MdnsService, ProtocolScan, ScanHandler, same_instance_name,
+};
 use atv_core::{
     DeviceInfo, OperatingSystem, PairingRequirement, Properties, Protocol, Service, lookup_version,
 };
@@ -28,7 +30,7 @@ pub fn scan() -> ProtocolScan {
         handlers: vec![ScanHandler {
             service_type: SERVICE_TYPE,
             handler: service_handler,
-            device_info_name: same_name,
+            device_info_name: same_instance_name,
         }],
         device_info,
         service_info,
@@ -44,19 +46,12 @@ pub fn unique_id(service_type: &str, _name: &str, properties: &Properties) -> Op
         .map(str::to_owned)
 }
 
-/// The `_device-info._tcp.local` instance shares the MRP instance name.
-fn same_name(name: &str) -> Option<String> {
-    Some(name.to_owned())
-}
-
 /// Builds the MRP service of a found `_mediaremotetv._tcp.local` instance.
 fn service_handler(found: &MdnsService, _response: &MdnsResponse) -> Option<(String, Service)> {
     let name = found.properties.get("Name").unwrap_or(UNKNOWN_NAME);
-    let mut service = Service::new(
-        unique_id(&found.service_type, &found.name, &found.properties),
+    let mut service = found.to_service(
         Protocol::Mrp,
-        found.port,
-        found.properties.clone(),
+        unique_id(&found.service_type, &found.name, &found.properties),
     );
     let build = found.properties.get("SystemBuildVersion").unwrap_or("");
     if build_major(build).is_some_and(|major| major >= TVOS_15_BUILD_MAJOR) {

@@ -8,7 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use atv_core::discovery::{MdnsResponse, MdnsService, ProtocolScan, ScanHandler};
+use atv_core::discovery::{
+    MdnsResponse, MdnsService, ProtocolScan, ScanHandler, same_instance_name,
+};
 use atv_core::{
     DeviceInfo, DeviceModel, OperatingSystem, PairingRequirement, Properties, Protocol, Service,
     lookup_model, lookup_os,
@@ -35,7 +37,7 @@ pub fn scan() -> ProtocolScan {
             ScanHandler {
                 service_type: AIRPORT_SERVICE_TYPE,
                 handler: airport_handler,
-                device_info_name: same_name,
+                device_info_name: same_instance_name,
             },
         ],
         device_info,
@@ -68,18 +70,11 @@ fn name_from_service_name(name: &str) -> Option<String> {
     Some(device_name(name).to_owned())
 }
 
-/// The `_device-info._tcp.local` instance shares the AirPort instance name.
-fn same_name(name: &str) -> Option<String> {
-    Some(name.to_owned())
-}
-
 /// Builds the RAOP service of a found `_raop._tcp.local` instance.
 fn service_handler(found: &MdnsService, _response: &MdnsResponse) -> Option<(String, Service)> {
-    let service = Service::new(
-        unique_id(&found.service_type, &found.name, &found.properties),
+    let service = found.to_service(
         Protocol::Raop,
-        found.port,
-        found.properties.clone(),
+        unique_id(&found.service_type, &found.name, &found.properties),
     );
     Some((device_name(&found.name).to_owned(), service))
 }
