@@ -26,6 +26,7 @@ mod service;
 pub mod settings;
 mod settings_fields;
 mod settings_protocols;
+pub mod setup;
 pub mod storage;
 
 pub use app::{App, OutputDevice, UserAccount};
@@ -53,4 +54,5 @@ pub use settings_protocols::{
     AirPlaySettings, AirPlayVersion, CompanionSettings, CredentialSettings, DmapSettings,
     MrpSettings, MrpTunnel, ProtocolSettings, RaopSettings,
 };
+pub use setup::{Interfaces, ProtocolSession, SetupData};
 pub use storage::{MemoryStorage, Storage};

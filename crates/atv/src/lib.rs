@@ -36,12 +36,59 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Pairing, connecting and controlling
+//!
+//! [`pair`] returns a pairing handler for one protocol; once it finishes, the new
+//! credentials are in the storage, where [`connect`] finds them. [`connect`] sets up
+//! every enabled service and returns an [`AppleTv`], whose accessors relay each call
+//! to the protocol that serves it best (see [`facade`]).
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//!
+//! use atv::core::interface::{Audio, Metadata, RemoteControl};
+//! use atv::core::{InputAction, MemoryStorage, Storage};
+//! use atv::{ConnectOptions, PairOptions, Protocol};
+//!
+//! # async fn example() -> Result<(), atv::Error> {
+//! let devices = atv::scan(atv::ScanOptions::default().identifier("AA:BB:CC:DD:EE:FF")).await?;
+//! let device = devices.first().ok_or(atv::Error::NotFound("no such device".into()))?;
+//!
+//! // Settings (and the credentials pairing writes) live in a storage; this one is
+//! // forgotten at exit, `atv::storage` has one kept in a file.
+//! let storage: Arc<dyn Storage> = Arc::new(MemoryStorage::new());
+//!
+//! // Pair once: the Apple TV shows a PIN.
+//! let options = PairOptions::default().storage(Arc::clone(&storage));
+//! let mut pairing = atv::pair(device, Protocol::Mrp, options).await?;
+//! pairing.begin().await?;
+//! pairing.pin(1234); // what the screen shows
+//! pairing.finish().await?;
+//! pairing.close().await?;
+//!
+//! // Connect with the stored credentials, control, close.
+//! let atv = atv::connect(device, ConnectOptions::default().storage(storage)).await?;
+//! let playing = atv.metadata().playing().await?;
+//! println!("{}", playing.title.as_deref().unwrap_or("nothing"));
+//! atv.remote_control().play_pause().await?;
+//! atv.audio().set_volume(30.0, None).await?;
+//! atv.close().await;
+//! # Ok(())
+//! # }
+//! ```
 #![warn(missing_docs)]
 
 mod assemble;
+mod connect;
+mod pair;
+mod protocol_setup;
 mod protocols;
 mod scan;
+pub mod storage;
 
+pub use connect::{ConnectOptions, connect};
+pub use pair::{PairOptions, pair};
 pub use protocols::unique_id;
 pub use scan::{DEFAULT_TIMEOUT, MDNS_PORT, ScanOptions, devices_from_responses, scan};
 
@@ -51,6 +98,10 @@ pub use atv_core::{
     DeviceConfig, DeviceInfo, DeviceModel, Error, OperatingSystem, PairingRequirement, Properties,
     Protocol, Result, Service,
 };
+
+/// The facade: relaying to protocols, merged features, connect/close.
+pub use atv_facade as facade;
+pub use atv_facade::AppleTv;
 
 /// mDNS scanning and publishing.
 pub use atv_mdns as mdns;
