@@ -225,7 +225,8 @@ impl FakeDeviceBuilder {
 }
 
 /// What `--demo` starts with: example music playing (pyatv's example values) with the
-/// usual music commands, shuffle and repeat off, and volume controls available.
+/// usual music commands (shuffle and repeat included, both off), and volume controls
+/// available.
 pub fn demo_state(state: &FakeState) {
     let music = PlayingState {
         supported_commands: Some(vec![
@@ -238,6 +239,8 @@ pub fn demo_state(state: &FakeState) {
             Command::SkipForward,
             Command::SkipBackward,
             Command::SeekToPlaybackPosition,
+            Command::ChangeShuffleMode,
+            Command::ChangeRepeatMode,
         ]),
         skip_time: Some(15.0),
         shuffle: Some(atv_core::ShuffleState::Off),

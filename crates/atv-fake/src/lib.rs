@@ -43,4 +43,4 @@ pub use buttons::{ButtonPress, HidEvent};
 pub use device::{FakeDevice, FakeDeviceBuilder, Ports, RunningFake};
 pub use error::Error;
 pub use playing::PlayingState;
-pub use state::{FakeState, StateEvent, VolumeControl};
+pub use state::{DeviceSnapshot, FakeState, StateEvent, VolumeControl};

@@ -54,6 +54,9 @@ pub enum StateEvent {
     Player {
         /// The player's bundle identifier.
         player: String,
+        /// Its state right after the change (so that every client is told each state in
+        /// turn, even when several changes follow each other before it is told).
+        state: Box<PlayingState>,
     },
     /// Another player (or none) is now playing.
     ActivePlayer {
@@ -85,8 +88,20 @@ pub enum StateEvent {
     VolumeControl(VolumeControl),
     /// The commands supported when no player says otherwise.
     DefaultSupportedCommands(Vec<Command>),
-    /// Device information changed: power, output devices or cluster.
-    DeviceInfo,
+    /// Device information changed: power, output devices or cluster (as they are right
+    /// after the change).
+    DeviceInfo(Box<DeviceSnapshot>),
+}
+
+/// What device information tells about the device at one moment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceSnapshot {
+    /// Whether the device is on.
+    pub powered_on: bool,
+    /// Output devices of its group (its own UID included while it is in it).
+    pub output_devices: Vec<String>,
+    /// Cluster identifier.
+    pub cluster_id: Option<String>,
 }
 
 /// Everything the fake device knows. Crate code reads and changes it through
@@ -96,6 +111,8 @@ pub(crate) struct StateData {
     pub(crate) players: BTreeMap<String, PlayingState>,
     pub(crate) active_player: Option<String>,
     pub(crate) volume: f32,
+    /// Volumes of the other output devices of the group, by UID.
+    pub(crate) device_volumes: BTreeMap<String, f32>,
     pub(crate) volume_control: Option<VolumeControl>,
     pub(crate) output_devices: Vec<String>,
     pub(crate) powered_on: bool,
@@ -116,6 +133,7 @@ impl Default for StateData {
             players: BTreeMap::new(),
             active_player: None,
             volume: 0.5,
+            device_volumes: BTreeMap::new(),
             volume_control: None,
             output_devices: vec![DEVICE_UID.to_owned()],
             powered_on: true,
@@ -140,17 +158,44 @@ impl StateData {
             .unwrap_or_else(|| PLAYER_IDENTIFIER.to_owned())
     }
 
-    /// Sets the volume when within 0.0..=1.0; returns the event to publish.
+    /// Sets the volume of an output device (the device's own one when `device_uid` is
+    /// its UID or empty) when within 0.0..=1.0; returns the event to publish.
     pub(crate) fn set_volume(&mut self, volume: f32, device_uid: &str) -> Option<StateEvent> {
         if !(0.0..=1.0).contains(&volume) {
             tracing::debug!(volume, "volume out of range, ignored");
             return None;
         }
-        self.volume = volume;
+        if device_uid.is_empty() || device_uid == DEVICE_UID {
+            self.volume = volume;
+        } else {
+            self.device_volumes.insert(device_uid.to_owned(), volume);
+        }
         Some(StateEvent::Volume {
             volume,
             device_uid: device_uid.to_owned(),
         })
+    }
+
+    /// What device information tells now.
+    pub(crate) fn device_snapshot(&self) -> DeviceSnapshot {
+        DeviceSnapshot {
+            powered_on: self.powered_on,
+            output_devices: self.output_devices.clone(),
+            cluster_id: self.cluster_id.clone(),
+        }
+    }
+
+    /// The event announcing the device information as it is now.
+    pub(crate) fn device_info_event(&self) -> StateEvent {
+        StateEvent::DeviceInfo(Box::new(self.device_snapshot()))
+    }
+
+    /// The event announcing the state `player` has now.
+    pub(crate) fn player_event(&self, player: &str) -> StateEvent {
+        StateEvent::Player {
+            player: player.to_owned(),
+            state: Box::new(self.players.get(player).cloned().unwrap_or_default()),
+        }
     }
 
     pub(crate) fn record_press(&mut self, press: ButtonPress) {
@@ -274,9 +319,7 @@ impl FakeState {
         stamp_position(&mut state);
         self.update(|data, events| {
             data.players.insert(player.to_owned(), state);
-            events.push(StateEvent::Player {
-                player: player.to_owned(),
-            });
+            events.push(data.player_event(player));
         });
     }
 
@@ -332,7 +375,7 @@ impl FakeState {
                 state.position_at = None;
             }
             stamp_position(state);
-            events.push(StateEvent::Player { player });
+            events.push(data.player_event(&player));
         });
     }
 
@@ -408,6 +451,18 @@ impl FakeState {
         self.read(|data| data.volume)
     }
 
+    /// The volume of an output device, 0.0 to 1.0 (the device's own for its UID); `None`
+    /// for another device whose volume was never set.
+    pub fn device_volume(&self, device_uid: &str) -> Option<f32> {
+        self.read(|data| {
+            if device_uid == DEVICE_UID {
+                Some(data.volume)
+            } else {
+                data.device_volumes.get(device_uid).copied()
+            }
+        })
+    }
+
     /// Sets the volume (ignored outside 0.0..=1.0); returns whether it was taken.
     pub fn set_volume(&self, volume: f32) -> bool {
         self.update(|data, events| {
@@ -449,7 +504,7 @@ impl FakeState {
                     data.output_devices.push(device.clone());
                 }
             }
-            events.push(StateEvent::DeviceInfo);
+            events.push(data.device_info_event());
         });
     }
 
@@ -457,7 +512,7 @@ impl FakeState {
     pub fn remove_output_devices(&self, devices: &[String]) {
         self.update(|data, events| {
             data.output_devices.retain(|d| !devices.contains(d));
-            events.push(StateEvent::DeviceInfo);
+            events.push(data.device_info_event());
         });
     }
 
@@ -465,7 +520,7 @@ impl FakeState {
     pub fn set_output_devices(&self, devices: &[String]) {
         self.update(|data, events| {
             data.output_devices = devices.to_vec();
-            events.push(StateEvent::DeviceInfo);
+            events.push(data.device_info_event());
         });
     }
 
@@ -473,7 +528,7 @@ impl FakeState {
     pub fn set_cluster_id(&self, cluster_id: Option<&str>) {
         self.update(|data, events| {
             data.cluster_id = cluster_id.map(str::to_owned);
-            events.push(StateEvent::DeviceInfo);
+            events.push(data.device_info_event());
         });
     }
 
@@ -495,7 +550,7 @@ impl FakeState {
     pub fn set_powered_on(&self, on: bool) {
         self.update(|data, events| {
             data.powered_on = on;
-            events.push(StateEvent::DeviceInfo);
+            events.push(data.device_info_event());
         });
     }
 

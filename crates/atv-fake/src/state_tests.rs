@@ -14,7 +14,8 @@ fn setters_publish_events_in_order() {
     assert_eq!(
         events.try_recv().unwrap(),
         StateEvent::Player {
-            player: player.clone()
+            player: player.clone(),
+            state: Box::new(state.player(&player).unwrap()),
         }
     );
     assert_eq!(
@@ -34,6 +35,22 @@ fn setters_publish_events_in_order() {
     assert!(events.try_recv().is_err());
     assert_eq!(state.volume(), 0.25);
     assert_eq!(state.playing(), None);
+}
+
+#[test]
+fn player_events_carry_the_state_of_their_time() {
+    let state = FakeState::new();
+    state.example_music(true);
+    let mut events = state.subscribe();
+    for title in ["one", "two"] {
+        state.change_state(|playing| playing.title = Some(title.into()));
+    }
+    for title in ["one", "two"] {
+        match events.try_recv().unwrap() {
+            StateEvent::Player { state, .. } => assert_eq!(state.title.as_deref(), Some(title)),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
 }
 
 #[test]

@@ -17,7 +17,7 @@ use atv_mrp::protobuf::{
 use super::hid;
 use super::session::{Step, reply_to};
 use crate::playing::PlayingState;
-use crate::state::{DEVICE_UID, FakeState, StateEvent, VOLUME_STEP};
+use crate::state::{DEVICE_UID, FakeState, VOLUME_STEP};
 
 /// The answer to a command.
 fn command_result(
@@ -142,7 +142,7 @@ pub(crate) fn send_command(
             .get_mut(&player)
             .is_some_and(|playing| apply(command, &options, playing));
         if applied {
-            events.push(StateEvent::Player { player });
+            events.push(data.player_event(&player));
         }
         if button.is_none() && applied {
             data.buttons.clear_action();
@@ -201,7 +201,7 @@ pub(crate) fn send_hid_event(
         let power_off = button == "select" && after_home;
         if power_off {
             data.powered_on = false;
-            events.push(StateEvent::DeviceInfo);
+            events.push(data.device_info_event());
         }
         let volume = match button {
             "volumeup" => Some((data.volume + VOLUME_STEP).min(1.0)),

@@ -5,6 +5,7 @@ use atv_mrp::protobuf::ModifyOutputContextRequestMessage;
 
 use super::*;
 use crate::playing::PLAYER_IDENTIFIER;
+use crate::state::StateEvent;
 
 fn sent(steps: &[Step]) -> Vec<&ProtocolMessage> {
     steps
@@ -53,12 +54,12 @@ fn playback_commands_change_the_player_and_are_recorded() {
     assert_eq!(state.playing().unwrap().playback_rate, Some(0.0));
     assert_eq!(state.last_button_pressed().as_deref(), Some("playpause"));
     assert_eq!(state.last_button_action(), None);
-    assert_eq!(
+    assert!(matches!(
         events.try_recv().unwrap(),
-        StateEvent::Player {
-            player: PLAYER_IDENTIFIER.into()
-        }
-    );
+        StateEvent::Player { player, state }
+            if player == PLAYER_IDENTIFIER
+                && state.playback_state == Some(PlaybackState::Paused)
+    ));
 
     send_command(&state, &mut device, &client.command(Command::Play, None));
     assert_eq!(state.playback_state(), Some(PlaybackState::Playing));
@@ -183,6 +184,12 @@ fn volume_output_devices_and_wake() {
     assert!((state.volume() - 0.3).abs() < 1e-6);
     set_volume(&state, &mut device, &client.set_volume(DEVICE_UID, 3.0));
     assert!((state.volume() - 0.3).abs() < 1e-6);
+    // Another output device has its own volume.
+    assert_eq!(state.device_volume("AA"), None);
+    set_volume(&state, &mut device, &client.set_volume("AA", 0.7));
+    assert!((state.volume() - 0.3).abs() < 1e-6);
+    assert_eq!(state.device_volume("AA"), Some(0.7));
+    assert_eq!(state.device_volume(DEVICE_UID), Some(state.volume()));
     let reply = get_volume(&state, &mut device, &client.get_volume(DEVICE_UID));
     let result = sent(&reply)[0].get_volume_result_message.clone().unwrap();
     assert!((result.volume.unwrap() - 0.3).abs() < 1e-6);

@@ -5,14 +5,14 @@ use atv_mrp::message_builders::{ClientDescription, MessageBuilder};
 use atv_mrp::protobuf::{DeviceInfoMessage, ProtocolMessage};
 
 use super::MrpConfig;
-use crate::state::{DEVICE_UID, StateData};
+use crate::state::{DEVICE_UID, DeviceSnapshot};
 
 /// Device information (`update`: as a device information update), answering the request
 /// with `identifier` when given.
 pub(crate) fn device_info_message(
     builder: &mut MessageBuilder,
     config: &MrpConfig,
-    state: &StateData,
+    state: &DeviceSnapshot,
     update: bool,
     identifier: Option<&str>,
 ) -> ProtocolMessage {
@@ -33,7 +33,7 @@ pub(crate) fn device_info_message(
     message
 }
 
-fn fill_device_fields(inner: &mut DeviceInfoMessage, config: &MrpConfig, state: &StateData) {
+fn fill_device_fields(inner: &mut DeviceInfoMessage, config: &MrpConfig, state: &DeviceSnapshot) {
     let devices = &state.output_devices;
     inner.logical_device_count = Some(u32::from(state.powered_on));
     inner.device_uid = Some(DEVICE_UID.to_owned());
@@ -58,14 +58,21 @@ mod tests {
     use atv_mrp::protobuf::MessageType;
 
     use super::*;
+    use crate::state::StateData;
 
     #[test]
     fn describes_power_and_group() {
         let config = MrpConfig::new("Living Room");
-        let mut state = StateData::default();
+        let mut data = StateData::default();
         let mut builder = MessageBuilder::new();
 
-        let message = device_info_message(&mut builder, &config, &state, false, Some("req"));
+        let message = device_info_message(
+            &mut builder,
+            &config,
+            &data.device_snapshot(),
+            false,
+            Some("req"),
+        );
         assert_eq!(message.r#type, Some(MessageType::DeviceInfoMessage as i32));
         assert_eq!(message.identifier.as_deref(), Some("req"));
         let inner = message.device_info_message.unwrap();
@@ -78,9 +85,10 @@ mod tests {
         assert_eq!(inner.is_proxy_group_player, Some(false));
         assert!(inner.grouped_devices.is_empty());
 
-        state.powered_on = false;
-        state.output_devices = vec!["AB12".into()];
-        let message = device_info_message(&mut builder, &config, &state, true, None);
+        data.powered_on = false;
+        data.output_devices = vec!["AB12".into()];
+        let message =
+            device_info_message(&mut builder, &config, &data.device_snapshot(), true, None);
         assert_eq!(
             message.r#type,
             Some(MessageType::DeviceInfoUpdateMessage as i32)

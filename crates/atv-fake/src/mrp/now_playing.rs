@@ -103,6 +103,26 @@ pub(crate) fn content_item(state: &PlayingState, now: SystemTime) -> ContentItem
     }
 }
 
+/// The entry of `command`, added (not enabled) when missing.
+fn mode_entry(commands: &mut Vec<CommandInfo>, command: Command) -> &mut CommandInfo {
+    let code = Some(command as i32);
+    let index = match commands.iter().position(|info| info.command == code) {
+        Some(index) => index,
+        None => {
+            commands.push(CommandInfo {
+                command: code,
+                ..Default::default()
+            });
+            commands.len() - 1
+        }
+    };
+    &mut commands[index]
+}
+
+/// The supported commands of a player: each listed command enabled (skips with the
+/// preferred interval), and the repeat and shuffle modes in the entries of their change
+/// commands. A mode whose command is not listed goes in an entry of its own that is not
+/// enabled (as pyatv's fake device sends it): clients read the mode but cannot change it.
 fn supported_commands(state: &PlayingState) -> Option<SupportedCommands> {
     let mut commands: Vec<CommandInfo> = state
         .supported_commands
@@ -119,18 +139,12 @@ fn supported_commands(state: &PlayingState) -> Option<SupportedCommands> {
         })
         .collect();
     if let Some(repeat) = state.repeat {
-        commands.push(CommandInfo {
-            command: Some(Command::ChangeRepeatMode as i32),
-            repeat_mode: Some(repeat_mode(repeat) as i32),
-            ..Default::default()
-        });
+        mode_entry(&mut commands, Command::ChangeRepeatMode).repeat_mode =
+            Some(repeat_mode(repeat) as i32);
     }
     if let Some(shuffle) = state.shuffle {
-        commands.push(CommandInfo {
-            command: Some(Command::ChangeShuffleMode as i32),
-            shuffle_mode: Some(shuffle_mode(shuffle) as i32),
-            ..Default::default()
-        });
+        mode_entry(&mut commands, Command::ChangeShuffleMode).shuffle_mode =
+            Some(shuffle_mode(shuffle) as i32);
     }
     (!commands.is_empty()).then_some(SupportedCommands {
         supported_commands: commands,
@@ -341,6 +355,28 @@ mod tests {
         assert_eq!(commands[1].preferred_intervals, [15.0]);
         assert_eq!(commands[2].repeat_mode, Some(RepeatMode::All as i32));
         assert_eq!(commands[3].shuffle_mode, Some(ShuffleMode::Songs as i32));
+    }
+
+    #[test]
+    fn listed_mode_commands_carry_the_mode() {
+        let mut music = PlayingState::example_music(true);
+        music.supported_commands = Some(vec![Command::ChangeShuffleMode, Command::Play]);
+        music.shuffle = Some(ShuffleState::Albums);
+        music.repeat = Some(RepeatState::Track);
+        let message = set_state(&mut builder(), "p", &music, SystemTime::now());
+        let commands = message
+            .set_state_message
+            .unwrap()
+            .supported_commands
+            .unwrap()
+            .supported_commands;
+        assert_eq!(commands.len(), 3);
+        assert_eq!(commands[0].command, Some(Command::ChangeShuffleMode as i32));
+        assert_eq!(commands[0].enabled, Some(true));
+        assert_eq!(commands[0].shuffle_mode, Some(ShuffleMode::Albums as i32));
+        assert_eq!(commands[2].command, Some(Command::ChangeRepeatMode as i32));
+        assert_eq!(commands[2].enabled, None);
+        assert_eq!(commands[2].repeat_mode, Some(RepeatMode::One as i32));
     }
 
     #[test]

@@ -17,16 +17,14 @@ use crate::state::{DEVICE_UID, FakeState, StateData, StateEvent, VolumeControl};
 pub(crate) fn messages(
     event: &StateEvent,
     config: &MrpConfig,
-    state: &FakeState,
     builder: &mut MessageBuilder,
 ) -> Vec<ProtocolMessage> {
     let now = SystemTime::now();
     match event {
-        StateEvent::Player { player } => state
-            .player(player)
-            .map(|playing| now_playing::set_state(builder, player, &playing, now))
-            .into_iter()
-            .collect(),
+        StateEvent::Player {
+            player,
+            state: playing,
+        } => vec![now_playing::set_state(builder, player, playing, now)],
         StateEvent::ActivePlayer { player } => {
             vec![now_playing::now_playing_client(builder, player.as_deref())]
         }
@@ -54,8 +52,8 @@ pub(crate) fn messages(
                 commands,
             )]
         }
-        StateEvent::DeviceInfo => {
-            vec![state.read(|data| device_info_message(builder, config, data, true, None))]
+        StateEvent::DeviceInfo(device) => {
+            vec![device_info_message(builder, config, device, true, None)]
         }
     }
 }
@@ -68,7 +66,13 @@ pub(crate) fn resync(
 ) -> Vec<ProtocolMessage> {
     let now = SystemTime::now();
     state.read(|data| {
-        let mut messages = vec![device_info_message(builder, config, data, true, None)];
+        let mut messages = vec![device_info_message(
+            builder,
+            config,
+            &data.device_snapshot(),
+            true,
+            None,
+        )];
         messages.extend(
             data.players
                 .iter()
@@ -174,7 +178,7 @@ mod tests {
 
         let mut all = Vec::new();
         while let Ok(event) = events.try_recv() {
-            all.extend(messages(&event, &config, &state, &mut builder));
+            all.extend(messages(&event, &config, &mut builder));
         }
         assert_eq!(
             types(&all),

@@ -126,6 +126,9 @@ impl Connection {
                 return Ok(true);
             }
         };
+        // Changes made before this message arrived go out before its answer, so that a
+        // client sees them in order (a request's reply shows it has seen them).
+        self.forward_events().await?;
         for step in self.session.handle(&message) {
             match step {
                 Step::Send(message) => self.send(&message).await?,

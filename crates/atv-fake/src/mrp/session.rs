@@ -88,7 +88,13 @@ impl Session {
         match kind {
             MessageType::DeviceInfoMessage => {
                 let reply = state.read(|data| {
-                    device_info_message(builder, &ctx.config, data, false, identifier)
+                    device_info_message(
+                        builder,
+                        &ctx.config,
+                        &data.device_snapshot(),
+                        false,
+                        identifier,
+                    )
                 });
                 vec![Step::send(reply)]
             }
@@ -188,7 +194,7 @@ impl Session {
     ) -> Vec<ProtocolMessage> {
         let ctx = &self.ctx;
         match event {
-            Ok(event) => push::messages(&event, &ctx.config, &ctx.state, &mut self.builder),
+            Ok(event) => push::messages(&event, &ctx.config, &mut self.builder),
             Err(RecvError::Lagged(missed)) => {
                 tracing::warn!(missed, "client fell behind on updates; resending the state");
                 push::resync(&ctx.config, &ctx.state, &mut self.builder)
