@@ -58,4 +58,59 @@ pub(crate) enum CliError {
     /// The async runtime could not be started.
     #[error("could not start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
+
+    /// Settings storage could not be read or written.
+    #[error("settings storage failed: {0}")]
+    Storage(#[source] atv::Error),
+
+    /// `pair` without `--protocol`.
+    #[error("No protocol specified")]
+    NoProtocol,
+
+    /// Pairing did not succeed.
+    #[error("Pairing failed: {0}")]
+    Pairing(#[source] atv::Error),
+
+    /// Connecting to the device failed.
+    #[error("Failed to connect: {0}")]
+    Connect(#[source] atv::Error),
+
+    /// The device (or atv) cannot run the command.
+    #[error("Command '{0}' is not supported by device")]
+    CommandNotSupported(String),
+
+    /// A command failed on the device.
+    #[error("Command '{command}' failed: {source}")]
+    Command {
+        /// The command.
+        command: String,
+        /// What went wrong.
+        #[source]
+        source: atv::Error,
+    },
+
+    /// A command argument has the wrong form.
+    #[error("Invalid argument {value:?} to '{command}': expected {expected}")]
+    InvalidCommandArgument {
+        /// The command.
+        command: String,
+        /// The argument given.
+        value: String,
+        /// What is expected instead.
+        expected: &'static str,
+    },
+
+    /// A file could not be written.
+    #[error("could not write {path}: {source}")]
+    WriteFile {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The command has already told the user what went wrong; exit with failure.
+    #[error("command failed")]
+    AlreadyReported,
 }

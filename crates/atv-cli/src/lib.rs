@@ -15,4 +15,5 @@ mod logging;
 pub mod py_json;
 pub mod remote;
 pub mod script;
+mod settings_storage;
 pub mod timestamp;

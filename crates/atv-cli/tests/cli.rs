@@ -17,7 +17,12 @@ fn run(tool: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
     command
         .args(args)
         .env_remove("RUST_LOG")
-        .env_remove("PYATV_UDNS_PORT");
+        .env_remove("PYATV_UDNS_PORT")
+        // The default settings storage goes here, not into the user's home.
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("atv-cli-tests"),
+        );
     for (key, value) in env {
         command.env(key, value);
     }
@@ -203,26 +208,27 @@ fn argument_errors() {
 /// fails with one line on stderr (unknown commands with pyatv's message).
 #[test]
 fn device_commands_fail_cleanly() {
+    // A port nothing listens on.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port().to_string();
+    drop(listener);
     let manual = [
+        "--storage",
+        "none",
         "--manual",
         "--address",
         "127.0.0.1",
         "--port",
-        "49152",
+        port.as_str(),
         "--protocol",
         "mrp",
     ];
     let cases: &[(&[&str], &str)] = &[
         (&["foo"], "ERROR [atvremote]: Unknown command: foo"),
         (&["foo=1,2"], "ERROR [atvremote]: Unknown command: foo"),
-        (
-            &["play", "pause"],
-            "ERROR [atvremote]: command `play` is not supported yet",
-        ),
-        (
-            &["set_volume=20"],
-            "ERROR [atvremote]: command `set_volume` is not supported yet",
-        ),
+        (&["play", "foo"], "ERROR [atvremote]: Unknown command: foo"),
+        (&["play", "pause"], "ERROR [atvremote]: Failed to connect: "),
+        (&["set_volume=20"], "ERROR [atvremote]: Failed to connect: "),
     ];
     for (commands, message) in cases {
         let args: Vec<&str> = manual.iter().chain(commands.iter()).copied().collect();
@@ -242,9 +248,9 @@ fn device_commands_fail_cleanly() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("You must specify address, port and protocol in manual mode"));
 
-    let out = run(ATVREMOTE, &["pair"], &[]);
+    let out = run(ATVREMOTE, &["--storage", "none", "pair"], &[]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("command `pair` is not supported yet"));
+    assert!(stderr(&out).contains("No protocol specified"));
 
     // --debug turns on debug logging, in pyatv's layout.
     let args: Vec<&str> = ["--debug"]

@@ -92,6 +92,11 @@ fn run(tool: &PathBuf, args: &[&str], port: &str) -> Output {
         .args(args)
         .env("PYATV_UDNS_PORT", port)
         .env_remove("RUST_LOG")
+        // atv's default settings storage goes here, not into the user's home.
+        .env(
+            "XDG_CONFIG_HOME",
+            std::env::temp_dir().join("atv-cli-tests"),
+        )
         .output()
         .expect("run tool")
 }

@@ -194,6 +194,73 @@ pub(crate) fn split_command(text: &str) -> (&str, Vec<&str>) {
     }
 }
 
+/// Titles of the groups in the order `commands` lists them (pyatv's order), with the
+/// global commands between User Accounts and Touch.
+const LISTING: &[(&str, Option<CommandGroup>)] = &[
+    ("Remote control", Some(CommandGroup::RemoteControl)),
+    ("Metadata", Some(CommandGroup::Metadata)),
+    ("Power", Some(CommandGroup::Power)),
+    ("Playing", Some(CommandGroup::Playing)),
+    ("AirPlay", Some(CommandGroup::Stream)),
+    ("Audio", Some(CommandGroup::Audio)),
+    ("Keyboard", Some(CommandGroup::Keyboard)),
+    ("Device Info", Some(CommandGroup::DeviceInfo)),
+    ("Device", Some(CommandGroup::Device)),
+    ("Apps", Some(CommandGroup::Apps)),
+    ("User Accounts", Some(CommandGroup::UserAccounts)),
+    ("Global", None),
+    ("Touch", Some(CommandGroup::Touch)),
+    ("Settings", Some(CommandGroup::Settings)),
+];
+
+/// The names of a group's commands (the global ones for `None`), sorted.
+fn names(group: Option<CommandGroup>) -> &'static [&'static str] {
+    match group {
+        None => GLOBAL,
+        Some(group) => GROUPS
+            .iter()
+            .find(|(g, _)| *g == group)
+            .map_or(&[], |(_, names)| names),
+    }
+}
+
+/// What `commands` prints: each group's title and its commands, one per line.
+pub(crate) fn format_commands() -> String {
+    let mut out = String::new();
+    for (title, group) in LISTING {
+        out.push_str(&format!("{title} commands:\n"));
+        for name in names(*group) {
+            out.push_str(&format!(" - {name}\n"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `help COMMAND`: which group the command belongs to and how to give it arguments.
+pub(crate) fn help(command_line: &[String]) -> Result<(), crate::error::CliError> {
+    let [_, name] = command_line else {
+        crate::console::err("Which command do you want help with?\n");
+        return Err(crate::error::CliError::AlreadyReported);
+    };
+    let group = if is_global(name) {
+        Some("Global")
+    } else {
+        device_command_group(name).and_then(|group| {
+            LISTING
+                .iter()
+                .find(|(_, g)| *g == Some(group))
+                .map(|(title, _)| *title)
+        })
+    };
+    if let Some(title) = group {
+        crate::console::out(&format!(
+            "COMMAND:\n>> {name}\n\nHELP:\n{title} command; give arguments as {name}=arg1,arg2\n"
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

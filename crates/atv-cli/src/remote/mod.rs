@@ -2,24 +2,35 @@
 //!
 //! A command is either global (`scan`, `pair`, `wizard`, `help`, `commands`: no device
 //! needed) or a device command, run on the one device that `--id`/`--name` (or
-//! `--manual`) picks. Each command group gets its own module as it is implemented.
+//! `--manual`) picks: `session` connects and runs them in order, `commands` runs one.
+//! Settings come from the storage `--storage`/`--storage-filename` name, which is
+//! saved when the tool ends; credentials given on the command line win over stored
+//! ones for the scanned device (connecting applies the stored ones again, as pyatv does).
 
 mod catalogue;
 mod cli;
+mod commands;
 mod device;
+mod listeners;
+mod pair;
 pub mod scan;
+mod session;
 
 pub(crate) use catalogue::remote_control_commands;
 
 use std::process::ExitCode;
+use std::sync::Arc;
+
+use atv::core::Storage;
 
 use clap::{CommandFactory, Parser};
 
-use crate::args::{StorageKind, report_parse_error};
+use crate::args::report_parse_error;
 use crate::console;
 use crate::discovery;
 use crate::error::CliError;
 use crate::logging;
+use crate::settings_storage;
 use cli::RemoteCli;
 use device::Selection;
 
@@ -58,7 +69,9 @@ pub fn main() -> ExitCode {
 /// Logs `error` as the one line the user sees (followed by the candidates when several
 /// devices matched) and gives the failure exit code.
 fn fail(error: &CliError) -> ExitCode {
-    tracing::error!(target: LOG_TARGET, "{error}");
+    if !matches!(error, CliError::AlreadyReported) {
+        tracing::error!(target: LOG_TARGET, "{error}");
+    }
     if let CliError::SeveralDevices(devices) = error {
         console::err(&scan::format_scan_results(devices));
     }
@@ -66,28 +79,51 @@ fn fail(error: &CliError) -> ExitCode {
 }
 
 /// Dispatches the first command: global commands run alone, device commands run in
-/// order on the selected device.
+/// order on the selected device. The storage is saved at the end whatever happened
+/// (except after `scan`, `commands` and `help`, which change nothing in it).
 async fn run(cli: &RemoteCli) -> Result<(), CliError> {
-    if cli.storage.storage == StorageKind::File {
-        tracing::debug!(
-            target: LOG_TARGET,
-            "settings storage ({}) is not supported yet: stored credentials are not used",
-            cli.storage.storage_filename
-        );
+    let first = cli.command.first().map(String::as_str).unwrap_or_default();
+    // Commands that change no settings leave the storage file alone.
+    if matches!(first, "scan" | "commands" | "help") {
+        let unused: Arc<dyn Storage> = Arc::new(atv::storage::MemoryStorage::new());
+        return dispatch(cli, &unused).await;
     }
+    let storage = settings_storage::open(&cli.storage).await?;
+    let result = dispatch(cli, &storage).await;
+    let saved = storage.save().await.map_err(CliError::Storage);
+    result.and(saved)
+}
+
+async fn dispatch(cli: &RemoteCli, storage: &Arc<dyn Storage>) -> Result<(), CliError> {
     let first = cli.command.first().map(String::as_str).unwrap_or_default();
     if catalogue::is_global(first) {
         return match first {
             "scan" => scan::run(cli).await,
+            "pair" => {
+                if cli.device.protocol.is_none() {
+                    return Err(CliError::NoProtocol);
+                }
+                let device = find_device(cli, storage).await?;
+                pair::run(cli, device, Arc::clone(storage)).await
+            }
+            "commands" => {
+                console::out(&catalogue::format_commands());
+                Ok(())
+            }
+            "help" => catalogue::help(&cli.command),
             other => Err(CliError::NotSupportedYet(other.to_owned())),
         };
     }
-
-    let mut device = if cli.manual.manual {
-        device::manual_device(cli)?
-    } else {
-        autodiscover(cli).await?
-    };
+    // Unknown names are reported before connecting (pyatv connects first; same message).
+    for command in &cli.command {
+        let (name, _) = catalogue::split_command(command);
+        if catalogue::device_command_group(name).is_none()
+            && !(name == "all" && first == "features")
+        {
+            return Err(CliError::UnknownCommand(name.to_owned()));
+        }
+    }
+    let mut device = find_device(cli, storage).await?;
     device::apply_secrets(&mut device, &cli.credentials, &cli.passwords);
     tracing::info!(
         target: LOG_TARGET,
@@ -95,23 +131,34 @@ async fn run(cli: &RemoteCli) -> Result<(), CliError> {
         device.name,
         device.address
     );
-    // Commands run in order and the first failure stops the rest; none runs yet.
-    let (command, _arguments) = catalogue::split_command(first);
-    Err(match catalogue::device_command_group(command) {
-        Some(_) => CliError::NotSupportedYet(command.to_owned()),
-        None => CliError::UnknownCommand(command.to_owned()),
-    })
+    session::run(cli, &device, storage).await
+}
+
+/// The device the options pick: from `--manual` options, or scanned for (with what
+/// the storage knows about it applied).
+async fn find_device(
+    cli: &RemoteCli,
+    storage: &Arc<dyn Storage>,
+) -> Result<atv::DeviceConfig, CliError> {
+    if cli.manual.manual {
+        return device::manual_device(cli);
+    }
+    autodiscover(cli, storage.as_ref()).await
 }
 
 /// Scans for the device `--id`/`--name` point at; several matches are listed on stderr.
-async fn autodiscover(cli: &RemoteCli) -> Result<atv::DeviceConfig, CliError> {
+async fn autodiscover(
+    cli: &RemoteCli,
+    storage: &dyn Storage,
+) -> Result<atv::DeviceConfig, CliError> {
     // With a name, pyatv scans without an identifier filter and matches the name only.
     let identifiers = if cli.device.name.is_some() {
         None
     } else {
         cli.device.id.as_ref()
     };
-    let found = discovery::scan(cli.scan.request(identifiers)).await?;
+    let mut found = discovery::scan(cli.scan.request(identifiers)).await?;
+    settings_storage::apply_stored(storage, &mut found).await?;
     match device::select(found, cli.device.name.as_deref()) {
         Selection::One(device) => Ok(*device),
         Selection::Nothing => Err(CliError::NoDevice),

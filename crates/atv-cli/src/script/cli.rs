@@ -33,6 +33,18 @@ pub(crate) struct ScriptCli {
     #[arg(long)]
     pub(crate) debug: bool,
 
+    /// Do not scan: use --address, --port, --protocol and --id (atv only)
+    #[arg(short = 'm', long)]
+    pub(crate) manual: bool,
+
+    /// IP address of the device (with --manual; atv only)
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) address: Option<std::net::Ipv4Addr>,
+
+    /// Port to connect to (with --manual; atv only)
+    #[arg(long, value_name = "PORT")]
+    pub(crate) port: Option<u16>,
+
     #[command(flatten)]
     pub(crate) storage: StorageArgs,
 

@@ -1,26 +1,31 @@
 //! `atvscript`: the same operations as atvremote for use from scripts, with one JSON
 //! object per line on stdout (pyatv's format, so scripts written for pyatv keep working).
 //!
-//! As in pyatv, problems after the command line was read (device not found, scan
-//! errors) are reported as a `"result": "failure"` object with exit code 0; only
-//! commands atv cannot run yet exit with 1.
+//! As in pyatv, problems after the command line was read (device not found, scan or
+//! connection errors) are reported as a `"result": "failure"` object with exit code 0.
+//! atv adds `--manual --address --port` (with `--protocol` and `--id`) to skip the scan.
 
 mod cli;
+pub mod device;
 pub mod output;
 pub mod scan;
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
+use atv::core::Storage;
 use clap::Parser;
 
-use crate::args::{CredentialArgs, StorageKind, report_parse_error};
+use crate::args::{CredentialArgs, report_parse_error};
 use crate::console;
 use crate::discovery::{self, ScanRequest};
+use crate::error::CliError;
 use crate::logging::{self, LogLevel};
 use crate::py_json::PyValue;
 use crate::remote::remote_control_commands;
+use crate::settings_storage;
 use crate::timestamp::now_isoformat;
 use cli::ScriptCli;
 use output::{Exception, output};
@@ -50,7 +55,10 @@ pub fn main() -> ExitCode {
         Ok(runtime) => runtime.block_on(handle_command(&cli)),
         Err(error) => (exception_output(&error), ExitCode::SUCCESS),
     };
-    console::out(&format!("{}\n", value.dumps()));
+    // Null: the command printed its result itself.
+    if value != PyValue::Null {
+        console::out(&format!("{}\n", value.dumps()));
+    }
     code
 }
 
@@ -72,13 +80,24 @@ fn error_output(error: &str, values: Vec<(String, PyValue)>) -> PyValue {
 
 /// Runs the command and gives the object to print and the exit code.
 async fn handle_command(cli: &ScriptCli) -> (PyValue, ExitCode) {
-    if cli.storage.storage == StorageKind::File {
-        tracing::debug!(
-            target: "atvscript",
-            "settings storage ({}) is not supported yet: stored credentials are not used",
-            cli.storage.storage_filename
-        );
+    if cli.command == "scan" {
+        // Scanning changes no settings: the storage file is left alone.
+        let unused: Arc<dyn Storage> = Arc::new(atv::storage::MemoryStorage::new());
+        return handle_with_storage(cli, &unused).await;
     }
+    let storage = match settings_storage::open(&cli.storage).await {
+        Ok(storage) => storage,
+        Err(error) => return (exception_output(&error), ExitCode::SUCCESS),
+    };
+    let result = handle_with_storage(cli, &storage).await;
+    if let Err(error) = storage.save().await {
+        return (exception_output(&error), ExitCode::SUCCESS);
+    }
+    result
+}
+
+/// Runs the command with the settings storage open.
+async fn handle_with_storage(cli: &ScriptCli, storage: &Arc<dyn Storage>) -> (PyValue, ExitCode) {
     let hosts = cli
         .scan_hosts
         .as_ref()
@@ -97,6 +116,14 @@ async fn handle_command(cli: &ScriptCli) -> (PyValue, ExitCode) {
         return (value, ExitCode::SUCCESS);
     }
 
+    if cli.manual {
+        let mut device = match manual_device(cli) {
+            Ok(device) => device,
+            Err(error) => return (exception_output(&error), ExitCode::SUCCESS),
+        };
+        fill_missing_credentials(&mut device, &cli.credentials);
+        return run_device_command(&device, &cli.command, storage).await;
+    }
     let request = ScanRequest {
         timeout: SCAN_TIMEOUT,
         identifiers: cli
@@ -111,6 +138,9 @@ async fn handle_command(cli: &ScriptCli) -> (PyValue, ExitCode) {
         Ok(found) => found,
         Err(error) => return (exception_output(&error), ExitCode::SUCCESS),
     };
+    if let Err(error) = settings_storage::apply_stored(storage.as_ref(), &mut found).await {
+        return (exception_output(&error), ExitCode::SUCCESS);
+    }
     if found.is_empty() {
         return (
             error_output("device_not_found", Vec::new()),
@@ -120,7 +150,7 @@ async fn handle_command(cli: &ScriptCli) -> (PyValue, ExitCode) {
     // Like pyatv, the first device found is used.
     let mut device = found.swap_remove(0);
     fill_missing_credentials(&mut device, &cli.credentials);
-    run_device_command(&device, &cli.command)
+    run_device_command(&device, &cli.command, storage).await
 }
 
 /// Gives services without credentials those from the command line (credentials
@@ -133,9 +163,25 @@ fn fill_missing_credentials(device: &mut atv::DeviceConfig, credentials: &Creden
     }
 }
 
-/// Runs a device command. None can run yet: known ones report `not_supported_yet`
-/// (exit 1), others `unsupported_command` as pyatv does.
-fn run_device_command(device: &atv::DeviceConfig, command: &str) -> (PyValue, ExitCode) {
+/// The device `--manual --address --port --protocol --id` describe (atv's addition:
+/// pyatv's atvscript always scans).
+fn manual_device(cli: &ScriptCli) -> Result<atv::DeviceConfig, CliError> {
+    let (Some(address), Some(protocol), Some(port)) = (cli.address, cli.protocol, cli.port) else {
+        return Err(CliError::ManualIncomplete);
+    };
+    let service = atv::Service::new(cli.id.clone(), protocol, port, atv::Properties::new());
+    let mut device = atv::DeviceConfig::new(address.into(), address.to_string());
+    device.add_service(service);
+    Ok(device)
+}
+
+/// Runs a device command: `playing`, `push_updates` or a remote-control button; others
+/// report `unsupported_command` as pyatv does.
+async fn run_device_command(
+    device: &atv::DeviceConfig,
+    command: &str,
+    storage: &Arc<dyn Storage>,
+) -> (PyValue, ExitCode) {
     tracing::debug!(
         target: "atvscript",
         "device {} at {} selected for {command}",
@@ -146,8 +192,8 @@ fn run_device_command(device: &atv::DeviceConfig, command: &str) -> (PyValue, Ex
         || command == "push_updates"
         || remote_control_commands().contains(&command)
     {
-        let values = vec![("command".to_owned(), PyValue::str(command))];
-        return (error_output("not_supported_yet", values), ExitCode::FAILURE);
+        let value = device::run(device, command, Arc::clone(storage)).await;
+        return (value, ExitCode::SUCCESS);
     }
     (
         error_output("unsupported_command", Vec::new()),

@@ -1,0 +1,37 @@
+//! Opening the settings storage `--storage`/`--storage-filename` ask for, and
+//! applying stored settings (credentials, passwords) to scanned devices.
+
+use std::sync::Arc;
+
+use atv::DeviceConfig;
+use atv::core::Storage;
+
+use crate::args::{StorageArgs, StorageKind};
+use crate::error::CliError;
+
+/// Opens and loads the storage the options ask for.
+pub(crate) async fn open(args: &StorageArgs) -> Result<Arc<dyn Storage>, CliError> {
+    let kind = match args.storage {
+        StorageKind::File => atv::storage::StorageKind::File,
+        StorageKind::None => atv::storage::StorageKind::None,
+    };
+    let storage = atv::storage::open_storage(kind, Some(&args.storage_filename))
+        .map_err(CliError::Storage)?;
+    storage.load().await.map_err(CliError::Storage)?;
+    Ok(storage)
+}
+
+/// Applies what `storage` knows about each device to it, as pyatv's scan does.
+pub(crate) async fn apply_stored(
+    storage: &dyn Storage,
+    devices: &mut [DeviceConfig],
+) -> Result<(), CliError> {
+    for device in devices {
+        let settings = storage
+            .get_settings(device)
+            .await
+            .map_err(CliError::Storage)?;
+        device.apply(&settings);
+    }
+    Ok(())
+}
