@@ -4,9 +4,12 @@
 //!   runs the whole workspace test suite with it (extra ARGS go to `cargo test`).
 //! - `cargo xtask venv`: only creates/updates the venv (and pyatv's unpacked sdist, whose
 //!   test fakes the interop tests run) and prints the venv's Python path.
+//! - `cargo xtask bench scan [--runs N]`: measures atv against pyatv 0.18.0 (release
+//!   build, fake devices in network namespaces) and writes BENCHMARKS.md.
 //! - `cargo xtask codegen [--check]`: regenerates the checked-in protobuf code from proto/
 //!   (with `--check`, fails if the checked-in code differs).
 
+mod bench;
 mod codegen;
 mod venv;
 
@@ -22,8 +25,11 @@ fn main() -> ExitCode {
             Ok(())
         }),
         Some("codegen") => codegen::run(args.any(|a| a == "--check")),
+        Some("bench") => bench::run(args.collect()),
         _ => {
-            eprintln!("usage: cargo xtask <test [cargo test args] | venv | codegen [--check]>");
+            eprintln!(
+                "usage: cargo xtask <test [cargo test args] | venv | bench scan [--runs N] | codegen [--check]>"
+            );
             return ExitCode::from(2);
         }
     };
