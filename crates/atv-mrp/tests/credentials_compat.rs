@@ -2,8 +2,6 @@
 //! works in atv's client, and what atv's pairing produces works in `atvremote`. Both
 //! against pyatv's fake MRP device on 127.0.0.1.
 
-mod pyatv_fake;
-
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::process::Stdio;
@@ -16,7 +14,7 @@ use tokio::process::Command;
 use atv_core::interface::{Metadata, PairingHandler};
 use atv_core::{InfoSettings, Properties, Protocol, Service};
 use atv_mrp::{MrpClient, MrpClientConfig, MrpPairingHandler};
-use pyatv_fake::{FakeMrpDevice, PIN};
+use atv_tests::pyatv_fake_mrp::{self as pyatv_fake, FakeMrpDevice, PIN};
 
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 

@@ -3,8 +3,6 @@
 //! buttons (the fake records what it saw), shuffle/repeat/position, volume, output
 //! devices, push updates, artwork, power and connection events.
 
-mod pyatv_fake;
-
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex};
@@ -23,7 +21,7 @@ use atv_core::{
 };
 use atv_mrp::message_builders::MessageBuilder;
 use atv_mrp::{MrpClient, MrpClientConfig, MrpPairingHandler};
-use pyatv_fake::{FakeMrpDevice, PIN};
+use atv_tests::pyatv_fake_mrp::{FakeMrpDevice, PIN};
 
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
 /// The bundle identifier of the fake's player.

@@ -1,18 +1,15 @@
 //! `atv::pair` and `atv::connect` over MRP against pyatv's own fake MRP device (from
-//! pyatv's sdist, run by atv-mrp's launcher tests/py/fake_mrp_device.py) on 127.0.0.1.
+//! pyatv's sdist, run through `atv_tests::pyatv_fake_mrp`) on 127.0.0.1.
 //! Skipped when the pyatv venv or sdist is missing, except under CI.
 #![cfg(feature = "mrp")]
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::path::Path;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
-use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use atv_tests::pyatv_fake_mrp::{CONTROL_TIMEOUT, FakeMrpDevice, PIN};
+use serde_json::json;
 
 use atv::core::interface::DeviceListener;
 use atv::core::{InputAction, MemoryStorage, Storage};
@@ -21,102 +18,6 @@ use atv::{
 };
 
 const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
-/// The PIN pyatv's fake devices pair with.
-const PIN: u32 = 1111;
-/// How long any exchange with the fake may take.
-const CONTROL_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// pyatv's fake MRP device, killed when dropped.
-struct PyatvFake {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: Lines<BufReader<ChildStdout>>,
-    port: u16,
-}
-
-impl PyatvFake {
-    async fn start() -> Option<Self> {
-        let python = atv_tests::pyatv_python()?;
-        let source = atv_tests::pyatv_source()?;
-        let launcher =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../atv-mrp/tests/py/fake_mrp_device.py");
-        let mut child = Command::new(python)
-            .arg(launcher)
-            .arg(source)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("cannot start the fake device launcher");
-        let stdin = child.stdin.take().expect("stdin is piped");
-        let stdout = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
-        let mut fake = Self {
-            child,
-            stdin,
-            stdout,
-            port: 0,
-        };
-        let first = fake.read_line().await;
-        fake.port = first["port"]
-            .as_u64()
-            .and_then(|p| u16::try_from(p).ok())
-            .unwrap_or_else(|| panic!("no port in {first}"));
-        Some(fake)
-    }
-
-    async fn read_line(&mut self) -> Value {
-        let line = tokio::time::timeout(CONTROL_TIMEOUT, self.stdout.next_line())
-            .await
-            .expect("the fake device did not answer in time")
-            .expect("reading from the fake device failed")
-            .expect("the fake device exited");
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad line {line:?}: {e}"))
-    }
-
-    async fn command(&mut self, command: Value) -> Value {
-        let mut line = command.to_string();
-        line.push('\n');
-        tokio::time::timeout(CONTROL_TIMEOUT, self.stdin.write_all(line.as_bytes()))
-            .await
-            .expect("writing to the fake device timed out")
-            .expect("writing to the fake device failed");
-        let answer = self.read_line().await;
-        assert!(answer.get("error").is_none(), "{command} failed: {answer}");
-        answer
-    }
-
-    async fn state(&mut self) -> Value {
-        self.command(json!({"op": "state"})).await["state"].clone()
-    }
-
-    /// Polls the fake's state until `check` accepts it.
-    async fn wait_state(&mut self, what: &str, check: impl Fn(&Value) -> bool) -> Value {
-        let deadline = tokio::time::Instant::now() + CONTROL_TIMEOUT;
-        loop {
-            let state = self.state().await;
-            if check(&state) {
-                return state;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "fake device never reached {what}: {state}"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
-    async fn stop(mut self) {
-        drop(self.stdin);
-        if tokio::time::timeout(CONTROL_TIMEOUT, self.child.wait())
-            .await
-            .is_err()
-        {
-            let _ = self.child.kill().await;
-        }
-    }
-}
-
 #[derive(Default)]
 struct Events {
     lost: AtomicUsize,
@@ -136,7 +37,7 @@ impl DeviceListener for Events {
 #[tokio::test]
 async fn pair_connect_control_and_close_against_pyatv() {
     let body = async {
-        let Some(mut fake) = PyatvFake::start().await else {
+        let Some(mut fake) = FakeMrpDevice::start().await else {
             return;
         };
         fake.command(json!({"op": "call", "method": "example_music", "kwargs": {"paused": true}}))

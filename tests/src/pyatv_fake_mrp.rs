@@ -1,9 +1,9 @@
-//! Runs pyatv's fake MRP device (tests/py/fake_mrp_device.py) and talks to its control
-//! channel: one JSON command per stdin line, one JSON answer per stdout line.
+//! pyatv's fake MRP device, driven from Rust tests: `tests/py/fake_mrp_device.py` (our
+//! launcher around pyatv's own `tests/fake_device`) listens on 127.0.0.1 and takes one
+//! JSON command per stdin line, answering one JSON line on stdout. Used by the MRP
+//! client's interop tests and by the umbrella crate's connect tests.
 
-#![allow(dead_code, unreachable_pub)]
-
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -28,13 +28,13 @@ pub struct FakeMrpDevice {
 
 /// The pyatv venv's Python and pyatv's source, or `None` (skip) outside CI.
 pub fn pyatv() -> Option<(PathBuf, PathBuf)> {
-    let python = atv_tests::pyatv_python()?;
-    let source = atv_tests::pyatv_source()?;
+    let python = crate::pyatv_python()?;
+    let source = crate::pyatv_source()?;
     Some((python, source))
 }
 
 fn launcher() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py/fake_mrp_device.py")
+    crate::workspace_root().join("tests/py/fake_mrp_device.py")
 }
 
 impl FakeMrpDevice {
@@ -75,7 +75,8 @@ impl FakeMrpDevice {
         serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad line {line:?}: {e}"))
     }
 
-    async fn command(&mut self, command: Value) -> Value {
+    /// Sends one control command and returns its answer (panics on an error answer).
+    pub async fn command(&mut self, command: Value) -> Value {
         let mut line = command.to_string();
         line.push('\n');
         tokio::time::timeout(CONTROL_TIMEOUT, self.stdin.write_all(line.as_bytes()))
