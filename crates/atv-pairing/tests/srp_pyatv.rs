@@ -524,11 +524,26 @@ fn credentials_print_like_pyatv() {
     }
 }
 
+/// pyatv's legacy client fails on its own for one session key in 256 (it increments the
+/// last AES IV byte without carrying, see pyatv_peer.py), so an attempt that hits that
+/// bug is repeated with fresh keys; a failure of ours is never retried.
 #[test]
 fn pyatv_legacy_client_pairs_and_verifies_with_our_server() {
-    let Some(mut peer) = Peer::start(&["legacy-client", "4711"]) else {
-        return;
-    };
+    for attempt in 1..=5 {
+        let Some(peer) = Peer::start(&["legacy-client", "4711"]) else {
+            return;
+        };
+        if legacy_client_attempt(peer) {
+            return;
+        }
+        eprintln!("attempt {attempt}: pyatv's IV overflow bug, trying new keys");
+    }
+    panic!("pyatv's legacy client hit its IV overflow five times in a row");
+}
+
+/// One pair-setup + verify of pyatv's legacy client against our servers; false when
+/// pyatv stopped on its IV overflow bug.
+fn legacy_client_attempt(mut peer: Peer) -> bool {
     let device_key = LongTermKey::generate(&mut rand::rngs::OsRng);
     let mut store = MemoryPairingStore::new();
     let mut setup = LegacySetupServer::new(device_key.clone(), "4711");
@@ -549,6 +564,9 @@ fn pyatv_legacy_client_pairs_and_verifies_with_our_server() {
         })
         .unwrap();
     let reply = peer.ask(json!({"proof": hex::encode(&proof.proof)}));
+    if reply.get("pyatv_iv_overflow").is_some() {
+        return false;
+    }
     let sealed = SealedKey {
         epk: hex_field(&reply, "epk"),
         auth_tag: hex_field(&reply, "authTag"),
@@ -575,4 +593,5 @@ fn pyatv_legacy_client_pairs_and_verifies_with_our_server() {
         .unwrap();
     let finish = peer.ask(json!({"body": hex::encode(reply)}));
     verify.handle_finish(&hex_field(&finish, "body")).unwrap();
+    true
 }

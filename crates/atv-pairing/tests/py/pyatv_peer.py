@@ -162,7 +162,13 @@ def mode_legacy_client(pin):
     public, proof = srp.step2(unhex(challenge["pk"]), unhex(challenge["salt"]))
     send({"pk": public, "proof": proof.decode()})
     recv()  # the device's proof, which pyatv does not check
-    epk, tag = srp.step3()
+    try:
+        epk, tag = srp.step3()
+    except ValueError:
+        # pyatv 0.18.0 increments the last byte of the AES IV without carrying, so it
+        # fails whenever that byte (derived from the random session key) is 0xFF.
+        send({"pyatv_iv_overflow": True})
+        return
     send({"epk": epk.hex(), "authTag": tag.hex(), "credentials": str(credentials)})
     recv()
 
