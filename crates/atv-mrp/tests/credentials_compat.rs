@@ -31,6 +31,8 @@ async fn atvremote(python: &Path, port: u16, args: &[&str], stdin: &str) -> Stri
             "127.0.0.1",
         ])
         .args(["--port", &port, "--protocol", "mrp", "--id", "fakeid"])
+        // Credentials travel on the command line; pyatv must not write ~/.pyatv.conf.
+        .args(["--storage", "none"])
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
