@@ -5,10 +5,13 @@
 #[allow(dead_code)]
 mod atv_fake_support;
 
-use std::sync::{Arc, Mutex};
+mod recorders;
+
+use recorders::{AudioEvents, PowerEvents};
+use std::sync::Arc;
 
 use atv_core::interface::{Audio, AudioListener, Features, Power, PowerListener};
-use atv_core::{FeatureName, FeatureState, OutputDevice, PowerState, RepeatState, ShuffleState};
+use atv_core::{FeatureName, FeatureState, PowerState, RepeatState, ShuffleState};
 use atv_fake::VolumeControl;
 use atv_fake::state::DEVICE_UID;
 use atv_mrp::protobuf::Command;
@@ -17,39 +20,6 @@ use atv_fake_support::{WAIT, connected, sync, wait_for, within_limit};
 
 fn close(a: f32, b: f32) -> bool {
     (a - b).abs() < 1e-4
-}
-
-#[derive(Default)]
-struct AudioEvents(Mutex<Vec<String>>);
-
-impl AudioEvents {
-    fn seen(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-impl AudioListener for AudioEvents {
-    fn volume_update(&self, old_level: f64, new_level: f64) {
-        self.0
-            .lock()
-            .unwrap()
-            .push(format!("volume {old_level} -> {new_level}"));
-    }
-
-    fn volume_device_update(&self, device: &OutputDevice, old_level: f64, new_level: f64) {
-        self.0.lock().unwrap().push(format!(
-            "device {} {old_level} -> {new_level}",
-            device.identifier
-        ));
-    }
-
-    fn outputdevices_update(&self, _old: &[OutputDevice], new: &[OutputDevice]) {
-        let ids: Vec<&str> = new.iter().map(|d| d.identifier.as_str()).collect();
-        self.0
-            .lock()
-            .unwrap()
-            .push(format!("devices {}", ids.join(",")));
-    }
 }
 
 #[tokio::test]
@@ -230,15 +200,6 @@ async fn output_devices_add_remove_set() {
         fake.shutdown().await;
     })
     .await;
-}
-
-#[derive(Default)]
-struct PowerEvents(Mutex<Vec<(PowerState, PowerState)>>);
-
-impl PowerListener for PowerEvents {
-    fn powerstate_update(&self, old: PowerState, new: PowerState) {
-        self.0.lock().unwrap().push((old, new));
-    }
 }
 
 #[tokio::test]

@@ -6,7 +6,10 @@
 #[allow(dead_code)]
 mod atv_fake_support;
 
-use std::sync::{Arc, Mutex};
+mod recorders;
+
+use recorders::ConnectionEvents;
+use std::sync::Arc;
 use std::time::Duration;
 
 use atv_core::interface::{DeviceListener, Metadata, PairingHandler, RemoteControl};
@@ -234,25 +237,6 @@ async fn heartbeats_are_sent() {
         fake.shutdown().await;
     })
     .await;
-}
-
-#[derive(Default)]
-struct ConnectionEvents(Mutex<Vec<String>>);
-
-impl ConnectionEvents {
-    fn seen(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-impl DeviceListener for ConnectionEvents {
-    fn connection_lost(&self, error: &atv_core::Error) {
-        self.0.lock().unwrap().push(format!("lost: {error}"));
-    }
-
-    fn connection_closed(&self) {
-        self.0.lock().unwrap().push("closed".into());
-    }
 }
 
 #[tokio::test]

@@ -3,9 +3,12 @@
 //! buttons (the fake records what it saw), shuffle/repeat/position, volume, output
 //! devices, push updates, artwork, power and connection events.
 
+mod recorders;
+
+use recorders::{AudioEvents, ConnectionEvents, PowerEvents};
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
@@ -346,33 +349,6 @@ async fn shuffle_repeat_and_position_are_read_back() {
     .await;
 }
 
-#[derive(Default)]
-struct AudioEvents(Mutex<Vec<String>>);
-
-impl AudioListener for AudioEvents {
-    fn volume_update(&self, old_level: f64, new_level: f64) {
-        self.0
-            .lock()
-            .unwrap()
-            .push(format!("volume {old_level} -> {new_level}"));
-    }
-
-    fn volume_device_update(&self, device: &OutputDevice, old_level: f64, new_level: f64) {
-        self.0.lock().unwrap().push(format!(
-            "device {} {old_level} -> {new_level}",
-            device.identifier
-        ));
-    }
-
-    fn outputdevices_update(&self, _old: &[OutputDevice], new: &[OutputDevice]) {
-        let ids: Vec<&str> = new.iter().map(|d| d.identifier.as_str()).collect();
-        self.0
-            .lock()
-            .unwrap()
-            .push(format!("devices {}", ids.join(",")));
-    }
-}
-
 #[tokio::test]
 async fn volume_absolute_relative_and_per_device() {
     within_limit(async {
@@ -659,15 +635,6 @@ async fn artwork_is_fetched_sized_and_cached() {
     .await;
 }
 
-#[derive(Default)]
-struct PowerEvents(Mutex<Vec<(PowerState, PowerState)>>);
-
-impl PowerListener for PowerEvents {
-    fn powerstate_update(&self, old: PowerState, new: PowerState) {
-        self.0.lock().unwrap().push((old, new));
-    }
-}
-
 #[tokio::test]
 async fn power_off_and_on() {
     within_limit(async {
@@ -739,19 +706,6 @@ async fn features_follow_supported_commands_and_metadata() {
         client.close().await;
     })
     .await;
-}
-
-#[derive(Default)]
-struct ConnectionEvents(Mutex<Vec<String>>);
-
-impl DeviceListener for ConnectionEvents {
-    fn connection_lost(&self, error: &atv_core::Error) {
-        self.0.lock().unwrap().push(format!("lost: {error}"));
-    }
-
-    fn connection_closed(&self) {
-        self.0.lock().unwrap().push("closed".into());
-    }
 }
 
 #[tokio::test]
