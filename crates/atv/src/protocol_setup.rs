@@ -31,6 +31,8 @@ pub(crate) fn setup(
     match protocol {
         #[cfg(feature = "mrp")]
         Protocol::Mrp => Some(atv_mrp::setup(config, service, settings, listener)),
+        #[cfg(feature = "companion")]
+        Protocol::Companion => Some(atv_companion::setup(config, service, settings, listener)),
         _ => None,
     }
 }
@@ -47,6 +49,8 @@ pub(crate) fn pair(
     match protocol {
         #[cfg(feature = "mrp")]
         Protocol::Mrp => Ok(Box::new(atv_mrp::pair(config, service, settings))),
+        #[cfg(feature = "companion")]
+        Protocol::Companion => Ok(Box::new(atv_companion::pair(config, service, settings))),
         _ => Err(Error::UnsupportedProtocol(protocol)),
     }
 }
