@@ -42,7 +42,14 @@ pub(crate) fn unicast_port() -> Result<u16, CliError> {
 
 /// Scans the network and returns the devices found, in the order atv reports them.
 pub(crate) async fn scan(request: ScanRequest) -> Result<Vec<DeviceConfig>, CliError> {
-    let options = atv::ScanOptions {
+    let options = scan_options(request)?;
+    tracing::debug!(target: "atv_cli", ?options, "scanning");
+    atv::scan(options).await.map_err(CliError::Scan)
+}
+
+/// The library's scan options for `request`.
+pub(crate) fn scan_options(request: ScanRequest) -> Result<atv::ScanOptions, CliError> {
+    Ok(atv::ScanOptions {
         timeout: request.timeout,
         identifiers: request.identifiers,
         protocols: request.protocols,
@@ -53,7 +60,5 @@ pub(crate) async fn scan(request: ScanRequest) -> Result<Vec<DeviceConfig>, CliE
             unicast_port()?
         },
         hosts: request.hosts,
-    };
-    tracing::debug!(target: "atv_cli", ?options, "scanning");
-    atv::scan(options).await.map_err(CliError::Scan)
+    })
 }

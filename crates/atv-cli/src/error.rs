@@ -100,6 +100,14 @@ pub(crate) enum CliError {
         expected: &'static str,
     },
 
+    /// A setting name or value was refused.
+    #[error("{0}")]
+    Setting(#[source] atv::Error),
+
+    /// The connection is down (being re-established) when a command needs it.
+    #[error("not connected to the device (the connection was lost): try again")]
+    NotConnected,
+
     /// A file could not be written.
     #[error("could not write {path}: {source}")]
     WriteFile {

@@ -11,6 +11,16 @@ use crate::error::CliError;
 
 /// Opens and loads the storage the options ask for.
 pub(crate) async fn open(args: &StorageArgs) -> Result<Arc<dyn Storage>, CliError> {
+    if args.storage == StorageKind::File && args.storage_filename == atv::storage::DEFAULT_FILENAME
+    {
+        // atv's own file, started from pyatv's `~/.pyatv.conf` the first time.
+        let (storage, _) = atv::storage::FileStorage::default_location_importing_pyatv()
+            .await
+            .map_err(CliError::Storage)?;
+        let storage: Arc<dyn Storage> = Arc::new(storage);
+        storage.load().await.map_err(CliError::Storage)?;
+        return Ok(storage);
+    }
     let kind = match args.storage {
         StorageKind::File => atv::storage::StorageKind::File,
         StorageKind::None => atv::storage::StorageKind::None,

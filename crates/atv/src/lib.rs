@@ -84,6 +84,7 @@ mod connect;
 mod pair;
 mod protocol_setup;
 mod protocols;
+pub mod reconnect;
 mod scan;
 pub mod storage;
 

@@ -11,10 +11,12 @@ use atv::core::interface::{PushListener, RemoteControl};
 use atv::core::{
     FeatureName, FeatureState, InputAction, Playing, RepeatState, ShuffleState, Storage,
 };
+use atv::reconnect::ReconnectingDevice;
 
 use super::catalogue::{self, CommandGroup};
 use super::cli::RemoteCli;
 use super::listeners::PushPrinter;
+use super::{interaction_commands, settings_commands};
 use crate::console;
 use crate::error::CliError;
 use crate::py_json::python_float_repr;
@@ -23,10 +25,9 @@ use crate::py_json::python_float_repr;
 pub(crate) struct Context<'a> {
     /// The command line.
     pub(crate) cli: &'a RemoteCli,
-    /// The connected device.
-    pub(crate) atv: &'a AppleTv,
-    /// The settings storage (kept for the settings commands).
-    #[allow(dead_code)] // for the settings commands, still to come
+    /// The connection, kept up across losses.
+    pub(crate) connection: &'a ReconnectingDevice,
+    /// The settings storage (for the settings commands).
     pub(crate) storage: &'a Arc<dyn Storage>,
 }
 
@@ -36,15 +37,22 @@ pub(crate) async fn run(ctx: &Context<'_>, text: &str) -> Result<(), CliError> {
     let Some(group) = catalogue::device_command_group(name) else {
         return Err(CliError::UnknownCommand(name.to_owned()));
     };
+    let atv = ctx.connection.device().ok_or(CliError::NotConnected)?;
+    let atv = &atv;
     let result = match group {
-        CommandGroup::Device => device_command(ctx, name, &args).await,
-        CommandGroup::Audio => audio_command(ctx.atv, name, &args).await,
-        CommandGroup::RemoteControl => remote_command(ctx.atv, name, &args).await,
-        CommandGroup::Metadata => metadata_command(ctx.atv, name).await,
-        CommandGroup::Power => power_command(ctx.atv, name).await,
-        CommandGroup::Playing => playing_field(ctx.atv, name).await,
-        CommandGroup::DeviceInfo => device_info_field(ctx.atv, name),
-        _ => return Err(CliError::NotSupportedYet(name.to_owned())),
+        CommandGroup::Device => device_command(ctx, atv, name, &args).await,
+        CommandGroup::Settings => settings_commands::run(ctx, atv, name, &args).await,
+        CommandGroup::Audio => audio_command(atv, name, &args).await,
+        CommandGroup::RemoteControl => remote_command(atv, name, &args).await,
+        CommandGroup::Metadata => metadata_command(atv, name).await,
+        CommandGroup::Power => power_command(atv, name).await,
+        CommandGroup::Playing => playing_field(atv, name).await,
+        CommandGroup::DeviceInfo => device_info_field(atv, name),
+        CommandGroup::Apps => interaction_commands::apps(atv, name, &args).await,
+        CommandGroup::UserAccounts => interaction_commands::user_accounts(atv, name, &args).await,
+        CommandGroup::Keyboard => interaction_commands::keyboard(atv, name, &args).await,
+        CommandGroup::Touch => interaction_commands::touch(atv, name, &args).await,
+        CommandGroup::Stream => interaction_commands::stream(atv, name, &args).await,
     };
     result.map_err(|error| match error {
         Failure::Cli(error) => error,
@@ -57,7 +65,7 @@ pub(crate) async fn run(ctx: &Context<'_>, text: &str) -> Result<(), CliError> {
 }
 
 /// How a command failed: before reaching the device, or on it.
-enum Failure {
+pub(crate) enum Failure {
     Cli(CliError),
     Atv(atv::Error),
 }
@@ -74,22 +82,44 @@ impl From<atv::Error> for Failure {
     }
 }
 
-type Outcome = Result<(), Failure>;
+pub(crate) type Outcome = Result<(), Failure>;
 
 /// Prints a value followed by a newline (pyatv's `print(value)`).
-fn print(value: impl Display) {
+pub(crate) fn print(value: impl Display) {
     console::out(&format!("{value}\n"));
 }
 
 /// Prints an optional value; nothing for `None`, as pyatv prints nothing for it.
-fn print_opt(value: Option<impl Display>) {
+pub(crate) fn print_opt(value: Option<impl Display>) {
     if let Some(value) = value {
         print(value);
     }
 }
 
+/// Prints a list as pyatv prints one: the items joined by ", ".
+pub(crate) fn print_list<T: Display>(items: &[T]) {
+    let items: Vec<String> = items.iter().map(ToString::to_string).collect();
+    print(items.join(", "));
+}
+
+/// The text argument at `index` (quotes removed); an error when it is absent.
+pub(crate) fn arg_text<'a>(
+    command: &str,
+    args: &[&'a str],
+    index: usize,
+    expected: &'static str,
+) -> Result<&'a str, CliError> {
+    args.get(index)
+        .map(|value| unquote(value))
+        .ok_or_else(|| CliError::InvalidCommandArgument {
+            command: command.to_owned(),
+            value: String::new(),
+            expected,
+        })
+}
+
 /// The argument at `index`, parsed; `default` when it is absent.
-fn arg<T: FromStr>(
+pub(crate) fn arg<T: FromStr>(
     command: &str,
     args: &[&str],
     index: usize,
@@ -125,8 +155,7 @@ fn enum_arg<T: FromStr>(
     arg(command, args, 0, expected, default)
 }
 
-async fn device_command(ctx: &Context<'_>, name: &str, args: &[&str]) -> Outcome {
-    let atv = ctx.atv;
+async fn device_command(ctx: &Context<'_>, atv: &AppleTv, name: &str, args: &[&str]) -> Outcome {
     match name {
         "delay" => {
             let ms: u64 = arg(name, args, 0, "milliseconds", None)?;
@@ -162,7 +191,7 @@ async fn device_command(ctx: &Context<'_>, name: &str, args: &[&str]) -> Outcome
             std::fs::write(&path, &artwork.bytes)
                 .map_err(|source| CliError::WriteFile { path, source })?;
         }
-        "push_updates" => push_updates(atv).await?,
+        "push_updates" => push_updates(ctx.connection, atv).await?,
         "cli" => interactive(ctx).await,
         _ => return Err(CliError::NotSupportedYet(name.to_owned()).into()),
     }
@@ -223,8 +252,9 @@ pub(crate) fn format_features(features: &[(FeatureName, atv::core::FeatureInfo)]
     out
 }
 
-/// `push_updates`: prints updates until Enter, end of input or Ctrl-C.
-async fn push_updates(atv: &AppleTv) -> Outcome {
+/// `push_updates`: prints updates until Enter, end of input, Ctrl-C or the end of the
+/// connection (reconnection given up); they continue over reconnections.
+async fn push_updates(connection: &ReconnectingDevice, atv: &AppleTv) -> Outcome {
     if !atv
         .features()
         .in_state(&[FeatureState::Available], &[FeatureName::PushUpdates])
@@ -233,23 +263,28 @@ async fn push_updates(atv: &AppleTv) -> Outcome {
         return Err(CliError::AlreadyReported.into());
     }
     print("Press ENTER to stop");
-    let updater = atv.push_updater();
-    updater.start(0)?;
-    console::wait_for_enter_or_interrupt().await;
-    updater.stop();
+    connection.start_push_updates(0)?;
+    tokio::select! {
+        () = console::wait_for_enter_or_interrupt() => {}
+        () = connection.wait_until_ended() => {}
+    }
+    connection.stop_push_updates();
     Ok(())
 }
 
 /// Installs the push listener when push updates are available (pyatv prints a note
 /// otherwise). The returned value must live as long as updates are wanted.
-pub(crate) fn install_push_listener(atv: &AppleTv) -> Option<Arc<dyn PushListener>> {
+pub(crate) fn install_push_listener(
+    connection: &ReconnectingDevice,
+    atv: &AppleTv,
+) -> Option<Arc<dyn PushListener>> {
     if atv
         .features()
         .in_state(&[FeatureState::Available], &[FeatureName::PushUpdates])
     {
         let listener: Arc<dyn PushListener> = Arc::new(PushPrinter);
         let weak: Weak<dyn PushListener> = Arc::downgrade(&listener);
-        atv.push_updater().set_listener(Some(weak));
+        connection.set_push_listener(Some(weak));
         Some(listener)
     } else {
         print("NOTE: Push updates are not supported in this configuration");

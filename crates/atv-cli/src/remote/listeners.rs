@@ -1,8 +1,9 @@
 //! What atvremote prints when the device reports something by itself: what plays,
 //! power changes, connection loss.
 
-use atv::core::interface::{DeviceListener, PowerListener, PushListener};
+use atv::core::interface::{PowerListener, PushListener};
 use atv::core::{Playing, PowerState};
+use atv::reconnect::{ConnectionEvent, ConnectionListener};
 
 use crate::console;
 
@@ -30,16 +31,30 @@ impl PowerListener for PowerPrinter {
     }
 }
 
-/// Reports connection loss on stderr; a closed connection is only logged.
+/// Reports connection loss and reconnection on stderr, one line each; the first
+/// connection and a close asked for are only logged.
 #[derive(Debug, Default)]
 pub(crate) struct ConnectionPrinter;
 
-impl DeviceListener for ConnectionPrinter {
-    fn connection_lost(&self, error: &atv::Error) {
-        console::err(&format!("Connection lost: {error}\n"));
+impl ConnectionListener for ConnectionPrinter {
+    fn connection_event(&self, event: &ConnectionEvent) {
+        match event {
+            ConnectionEvent::Connected => {}
+            ConnectionEvent::Closed => {
+                tracing::debug!(target: super::LOG_TARGET, "Connection was closed properly");
+            }
+            ConnectionEvent::Lost { error: Some(error) } => {
+                console::err(&format!("Connection lost: {error}\n"));
+            }
+            other => console::err(&format!("{}\n", capitalized(&other.to_string()))),
+        }
     }
+}
 
-    fn connection_closed(&self) {
-        tracing::debug!(target: super::LOG_TARGET, "Connection was closed properly");
-    }
+/// `text` with its first letter in upper case.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }

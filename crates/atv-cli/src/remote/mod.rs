@@ -11,10 +11,14 @@ mod catalogue;
 mod cli;
 mod commands;
 mod device;
+mod interaction_commands;
 mod listeners;
 mod pair;
 pub mod scan;
 mod session;
+mod settings_commands;
+mod table;
+mod wizard;
 
 pub(crate) use catalogue::remote_control_commands;
 
@@ -111,7 +115,8 @@ async fn dispatch(cli: &RemoteCli, storage: &Arc<dyn Storage>) -> Result<(), Cli
                 Ok(())
             }
             "help" => catalogue::help(&cli.command),
-            other => Err(CliError::NotSupportedYet(other.to_owned())),
+            "wizard" => wizard::run(cli, storage).await,
+            other => Err(CliError::UnknownCommand(other.to_owned())),
         };
     }
     // Unknown names are reported before connecting (pyatv connects first; same message).
@@ -131,7 +136,10 @@ async fn dispatch(cli: &RemoteCli, storage: &Arc<dyn Storage>) -> Result<(), Cli
         device.name,
         device.address
     );
-    session::run(cli, &device, storage).await
+    // A scanned device is found again by scanning when the connection is lost; a
+    // manual one is reconnected at the same address.
+    let rediscover = (!cli.manual.manual).then(|| cli.scan.request(None));
+    session::run(cli, &device, storage, rediscover).await
 }
 
 /// The device the options pick: from `--manual` options, or scanned for (with what

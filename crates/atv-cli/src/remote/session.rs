@@ -3,39 +3,50 @@
 use std::sync::{Arc, Weak};
 
 use atv::core::Storage;
-use atv::core::interface::{DeviceListener, PowerListener};
+use atv::core::interface::PowerListener;
+use atv::reconnect::{ConnectionListener, ReconnectOptions, ReconnectingDevice};
 use atv::{ConnectOptions, DeviceConfig};
 
 use super::cli::RemoteCli;
 use super::commands::{self, Context};
 use super::listeners::{ConnectionPrinter, PowerPrinter};
+use crate::discovery::{self, ScanRequest};
 use crate::error::CliError;
 
 /// Connects (with `--protocol` only, when given), runs every command until one fails,
-/// then closes the connection.
+/// then closes the connection. A lost connection is re-established in the background
+/// (found again by `rediscover`, or at the same address without it) and reported on
+/// stderr; a command running while it is down fails.
 pub(crate) async fn run(
     cli: &RemoteCli,
     device: &DeviceConfig,
     storage: &Arc<dyn Storage>,
+    rediscover: Option<ScanRequest>,
 ) -> Result<(), CliError> {
-    let connection: Arc<dyn DeviceListener> = Arc::new(ConnectionPrinter);
-    let mut options = ConnectOptions::default()
-        .storage(Arc::clone(storage))
-        .listener(Arc::downgrade(&connection));
+    let connection_printer: Arc<dyn ConnectionListener> = Arc::new(ConnectionPrinter);
+    let mut connect = ConnectOptions::default().storage(Arc::clone(storage));
     if let Some(protocol) = cli.device.protocol {
-        options = options.protocol(protocol);
+        connect = connect.protocol(protocol);
     }
-    let atv = atv::connect(device, options)
-        .await
-        .map_err(CliError::Connect)?;
+    let mut options = ReconnectOptions::default().connect_options(connect);
+    if let Some(request) = rediscover {
+        options = options.rediscover(discovery::scan_options(request)?);
+    }
+    let connection =
+        ReconnectingDevice::connect(device, options, Arc::downgrade(&connection_printer))
+            .await
+            .map_err(CliError::Connect)?;
     let power: Arc<dyn PowerListener> = Arc::new(PowerPrinter);
     let power_weak: Weak<dyn PowerListener> = Arc::downgrade(&power);
-    atv.power().set_listener(Some(power_weak));
-    let _push = commands::install_push_listener(&atv);
+    connection.set_power_listener(Some(power_weak));
+    let _push = match connection.device() {
+        Some(atv) => commands::install_push_listener(&connection, &atv),
+        None => None,
+    };
 
     let ctx = Context {
         cli,
-        atv: &atv,
+        connection: &connection,
         storage,
     };
     let mut result = Ok(());
@@ -49,6 +60,6 @@ pub(crate) async fn run(
             break;
         }
     }
-    atv.close().await;
+    connection.close().await;
     result
 }

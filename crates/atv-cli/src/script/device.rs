@@ -4,13 +4,13 @@
 use std::sync::{Arc, Weak};
 
 use atv::core::interface::{
-    AudioListener, DeviceListener, KeyboardListener, PowerListener, PushListener, RemoteControl,
+    AudioListener, KeyboardListener, PowerListener, PushListener, RemoteControl,
 };
 use atv::core::{
     App, FeatureName, FeatureState, KeyboardFocusState, OutputDevice, Playing, PowerState, Storage,
 };
+use atv::reconnect::{ConnectionEvent, ConnectionListener, ReconnectOptions, ReconnectingDevice};
 use atv::{AppleTv, ConnectOptions, DeviceConfig};
-use tokio::sync::Notify;
 
 use super::output::{Exception, output};
 use crate::console;
@@ -110,24 +110,23 @@ fn current_app(atv: &AppleTv, unless_unavailable: bool) -> Option<App> {
 }
 
 /// Connects to `device` and runs `command`; gives the object to print last.
+/// `push_updates` stays connected: a lost connection is re-established (the device
+/// found again with `rediscover`, or at the same address without it).
 pub(crate) async fn run(
     device: &DeviceConfig,
     command: &str,
     storage: Arc<dyn Storage>,
+    rediscover: Option<atv::ScanOptions>,
 ) -> PyValue {
     let options = ConnectOptions::default().storage(storage);
+    if command == "push_updates" {
+        return push_updates(device, options, rediscover).await;
+    }
     let atv = match atv::connect(device, options).await {
         Ok(atv) => atv,
         Err(error) => return failure(&error, Vec::new()),
     };
-    // As in pyatv, connection events are printed by push_updates only.
-    let printer = Arc::new(DevicePrinter::default());
-    let listener: Arc<dyn DeviceListener> = printer.clone();
-    if command == "push_updates" {
-        atv.set_listener(Some(Arc::downgrade(&listener)));
-    }
-    let result = run_command(&atv, command, &printer).await;
-    // pyatv prints the result before the connection has finished closing.
+    let result = run_command(&atv, command).await;
     emit(&result);
     atv.close().await;
     PyValue::Null
@@ -144,15 +143,12 @@ fn failure(error: &atv::Error, values: Vec<(String, PyValue)>) -> PyValue {
     )
 }
 
-async fn run_command(atv: &AppleTv, command: &str, printer: &Arc<DevicePrinter>) -> PyValue {
+async fn run_command(atv: &AppleTv, command: &str) -> PyValue {
     if command == "playing" {
         return match atv.metadata().playing().await {
             Ok(playing) => success(playing_values(&playing, current_app(atv, false).as_ref())),
             Err(error) => failure(&error, Vec::new()),
         };
-    }
-    if command == "push_updates" {
-        return push_updates(atv, printer).await;
     }
     if crate::remote::remote_control_commands().contains(&command) {
         return match press(&*atv.remote_control(), command).await {
@@ -206,53 +202,80 @@ async fn press(rc: &dyn RemoteControl, command: &str) -> atv::Result<()> {
     }
 }
 
-/// Prints updates until Enter, end of input, Ctrl-C or loss of the connection.
-async fn push_updates(atv: &AppleTv, printer: &Arc<DevicePrinter>) -> PyValue {
+/// Prints updates until Enter, end of input, Ctrl-C or the end of the connection
+/// (reconnecting given up). Connection events are printed as they happen: pyatv's
+/// `lost` and `closed` objects, and atv's `reconnecting`, `attempt_failed`,
+/// `reconnected` and `gave_up` ones.
+async fn push_updates(
+    device: &DeviceConfig,
+    connect: ConnectOptions,
+    rediscover: Option<atv::ScanOptions>,
+) -> PyValue {
+    let printer = Arc::new(ConnectionPrinter);
+    let listener: Arc<dyn ConnectionListener> = printer.clone();
+    let mut options = ReconnectOptions::default().connect_options(connect);
+    if let Some(scan) = rediscover {
+        options = options.rediscover(scan);
+    }
+    let connection =
+        match ReconnectingDevice::connect(device, options, Arc::downgrade(&listener)).await {
+            Ok(connection) => Arc::new(connection),
+            Err(error) => return failure(&error, Vec::new()),
+        };
+    let Some(atv) = connection.device() else {
+        connection.close().await;
+        return failure(
+            &atv::Error::InvalidState("the connection was lost at once".into()),
+            Vec::new(),
+        );
+    };
     let power: Arc<dyn PowerListener> = Arc::new(PowerPrinter);
     let audio: Arc<dyn AudioListener> = Arc::new(AudioPrinter);
     let keyboard: Arc<dyn KeyboardListener> = Arc::new(KeyboardPrinter);
     let push: Arc<dyn PushListener> = Arc::new(PushPrinter {
-        features: atv.features(),
-        metadata: atv.metadata(),
+        connection: Arc::downgrade(&connection),
     });
-    atv.power().set_listener(Some(Arc::downgrade(&power)));
-    atv.audio().set_listener(Some(Arc::downgrade(&audio)));
-    atv.keyboard().set_listener(Some(Arc::downgrade(&keyboard)));
+    connection.set_power_listener(Some(Arc::downgrade(&power)));
+    connection.set_audio_listener(Some(Arc::downgrade(&audio)));
+    connection.set_keyboard_listener(Some(Arc::downgrade(&keyboard)));
     let weak_push: Weak<dyn PushListener> = Arc::downgrade(&push);
-    atv.push_updater().set_listener(Some(weak_push));
-    if let Err(error) = atv.push_updater().start(0) {
-        return failure(&error, Vec::new());
-    }
-    let power_state = atv.power().power_state().unwrap_or(PowerState::Unknown);
-    emit(&success(vec![(
-        "power_state",
-        PyValue::str(power_state.name().to_lowercase()),
-    )]));
-    let devices = atv.audio().output_devices().unwrap_or_default();
-    audio.outputdevices_update(&[], &devices);
-    tokio::select! {
-        () = console::wait_for_enter_or_interrupt() => {}
-        () = printer.aborted.notified() => {}
-    }
-    atv.push_updater().stop();
-    success(vec![("push_updates", PyValue::str("finished"))])
+    connection.set_push_listener(Some(weak_push));
+    let result = if let Err(error) = connection.start_push_updates(0) {
+        failure(&error, Vec::new())
+    } else {
+        let power_state = atv.power().power_state().unwrap_or(PowerState::Unknown);
+        emit(&success(vec![(
+            "power_state",
+            PyValue::str(power_state.name().to_lowercase()),
+        )]));
+        let devices = atv.audio().output_devices().unwrap_or_default();
+        audio.outputdevices_update(&[], &devices);
+        drop(atv);
+        tokio::select! {
+            () = console::wait_for_enter_or_interrupt() => {}
+            () = connection.wait_until_ended() => {}
+        }
+        connection.stop_push_updates();
+        success(vec![("push_updates", PyValue::str("finished"))])
+    };
+    // As in pyatv, the result comes before the connection has finished closing.
+    emit(&result);
+    connection.close().await;
+    PyValue::Null
 }
 
+/// Prints what plays, with the app when the current connection knows it.
 struct PushPrinter {
-    features: Arc<dyn atv::core::interface::Features>,
-    metadata: Arc<dyn atv::core::interface::Metadata>,
+    connection: Weak<ReconnectingDevice>,
 }
 
 impl PushListener for PushPrinter {
     fn playstatus_update(&self, playing: &Playing) {
-        let app = if self
-            .features
-            .in_state(&[FeatureState::Unavailable], &[FeatureName::App])
-        {
-            None
-        } else {
-            self.metadata.app().ok().flatten()
-        };
+        let app = self
+            .connection
+            .upgrade()
+            .and_then(|connection| connection.device())
+            .and_then(|atv| current_app(&atv, true));
         emit(&success(playing_values(playing, app.as_ref())));
     }
 
@@ -312,25 +335,61 @@ impl KeyboardListener for KeyboardPrinter {
     }
 }
 
-/// Prints connection events and ends `push_updates` when the connection goes.
+/// Prints connection events as JSON lines: pyatv's `lost` (failure with the error) and
+/// `closed` objects, and atv's additions with `"connection"` set to `reconnecting`
+/// (with `attempt` and `delay` in seconds), `attempt_failed` (failure with the error
+/// and `attempt`), `reconnected` (`attempt`) and `gave_up` (failure, `attempts`).
 #[derive(Default)]
-struct DevicePrinter {
-    aborted: Notify,
+struct ConnectionPrinter;
+
+impl ConnectionListener for ConnectionPrinter {
+    fn connection_event(&self, event: &ConnectionEvent) {
+        if let Some(value) = connection_event_value(event) {
+            emit(&value);
+        }
+    }
 }
 
-impl DeviceListener for DevicePrinter {
-    fn connection_lost(&self, error: &atv::Error) {
-        emit(&failure(
+/// The object printed for a connection event (none for the first connection).
+pub fn connection_event_value(event: &ConnectionEvent) -> Option<PyValue> {
+    let connection = |state: &str| ("connection".to_owned(), PyValue::str(state));
+    let number = |key: &str, n: u32| (key.to_owned(), PyValue::Int(i64::from(n)));
+    Some(match event {
+        ConnectionEvent::Lost { error: Some(error) } => failure(error, vec![connection("lost")]),
+        ConnectionEvent::Lost { error: None } | ConnectionEvent::Closed => {
+            success(vec![("connection", PyValue::str("closed"))])
+        }
+        ConnectionEvent::Reconnecting { attempt, delay } => output(
+            true,
+            &now_isoformat(),
+            None,
+            None,
+            vec![
+                connection("reconnecting"),
+                number("attempt", *attempt),
+                ("delay".to_owned(), PyValue::Float(delay.as_secs_f64())),
+            ],
+        ),
+        ConnectionEvent::AttemptFailed { attempt, error } => failure(
             error,
-            vec![("connection".to_owned(), PyValue::str("lost"))],
-        ));
-        self.aborted.notify_one();
-    }
-
-    fn connection_closed(&self) {
-        emit(&success(vec![("connection", PyValue::str("closed"))]));
-        self.aborted.notify_one();
-    }
+            vec![connection("attempt_failed"), number("attempt", *attempt)],
+        ),
+        ConnectionEvent::Reconnected { attempt } => output(
+            true,
+            &now_isoformat(),
+            None,
+            None,
+            vec![connection("reconnected"), number("attempt", *attempt)],
+        ),
+        ConnectionEvent::GaveUp { attempts } => output(
+            false,
+            &now_isoformat(),
+            Some("connection_gave_up"),
+            None,
+            vec![connection("gave_up"), number("attempts", *attempts)],
+        ),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

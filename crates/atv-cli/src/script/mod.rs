@@ -122,17 +122,22 @@ async fn handle_with_storage(cli: &ScriptCli, storage: &Arc<dyn Storage>) -> (Py
             Err(error) => return (exception_output(&error), ExitCode::SUCCESS),
         };
         fill_missing_credentials(&mut device, &cli.credentials);
-        return run_device_command(&device, &cli.command, storage).await;
+        return run_device_command(&device, &cli.command, storage, None).await;
     }
     let request = ScanRequest {
         timeout: SCAN_TIMEOUT,
+        hosts,
+        protocols: cli.protocol.map(|p| BTreeSet::from([p])),
         identifiers: cli
             .id
             .as_ref()
             .filter(|id| !id.is_empty())
             .map(|id| BTreeSet::from([id.clone()])),
-        protocols: cli.protocol.map(|p| BTreeSet::from([p])),
-        hosts,
+    };
+    // To find the device again when push_updates loses the connection.
+    let rediscover = match discovery::scan_options(request.clone()) {
+        Ok(options) => options,
+        Err(error) => return (exception_output(&error), ExitCode::SUCCESS),
     };
     let mut found = match discovery::scan(request).await {
         Ok(found) => found,
@@ -150,7 +155,7 @@ async fn handle_with_storage(cli: &ScriptCli, storage: &Arc<dyn Storage>) -> (Py
     // Like pyatv, the first device found is used.
     let mut device = found.swap_remove(0);
     fill_missing_credentials(&mut device, &cli.credentials);
-    run_device_command(&device, &cli.command, storage).await
+    run_device_command(&device, &cli.command, storage, Some(rediscover)).await
 }
 
 /// Gives services without credentials those from the command line (credentials
@@ -181,6 +186,7 @@ async fn run_device_command(
     device: &atv::DeviceConfig,
     command: &str,
     storage: &Arc<dyn Storage>,
+    rediscover: Option<atv::ScanOptions>,
 ) -> (PyValue, ExitCode) {
     tracing::debug!(
         target: "atvscript",
@@ -192,7 +198,7 @@ async fn run_device_command(
         || command == "push_updates"
         || remote_control_commands().contains(&command)
     {
-        let value = device::run(device, command, Arc::clone(storage)).await;
+        let value = device::run(device, command, Arc::clone(storage), rediscover).await;
         return (value, ExitCode::SUCCESS);
     }
     (

@@ -67,6 +67,45 @@ impl FileStorage {
         default_storage_path().map(Self::new)
     }
 
+    /// A storage at atv's default location that starts from pyatv's: when atv's file
+    /// does not exist yet and pyatv's default file (`~/.pyatv.conf`) does, pyatv's
+    /// devices are imported (and saved) first, so what was paired with pyatv works at
+    /// once. Gives what the import did, `None` when there was nothing to import.
+    ///
+    /// A pyatv file that cannot be imported is skipped with a warning: atv's storage
+    /// still opens (empty), and pyatv's file is left as it is.
+    pub async fn default_location_importing_pyatv() -> Result<(Self, Option<ImportSummary>)> {
+        let storage = Self::default_location()?;
+        let Ok(pyatv_path) = pyatv_storage_path() else {
+            return Ok((storage, None));
+        };
+        let (own, theirs) = (storage.path.clone(), pyatv_path.clone());
+        let both = tokio::task::spawn_blocking(move || (own.exists(), theirs.is_file()))
+            .await
+            .map_err(|e| Error::Settings(format!("storage check failed: {e}")))?;
+        if both != (false, true) {
+            return Ok((storage, None));
+        }
+        match storage.import_pyatv(&pyatv_path).await {
+            Ok(summary) => {
+                tracing::info!(
+                    "imported {} devices from pyatv's {} into {}",
+                    summary.added,
+                    pyatv_path.display(),
+                    storage.path.display()
+                );
+                Ok((storage, Some(summary)))
+            }
+            Err(error) => {
+                tracing::warn!(
+                    "could not import pyatv's {}: {error} (continuing without it)",
+                    pyatv_path.display()
+                );
+                Ok((Self::default_location()?, None))
+            }
+        }
+    }
+
     /// A storage in pyatv's default file, `~/.pyatv.conf`, shared with pyatv's tools.
     pub fn pyatv_location() -> Result<Self> {
         pyatv_storage_path().map(Self::new)
