@@ -47,6 +47,8 @@ impl FakeDevice {
 /// PIN.
 pub struct FakeDeviceBuilder {
     mrp: bool,
+    companion: bool,
+    airplay: bool,
     demo: bool,
     name: String,
     identifier: String,
@@ -61,6 +63,8 @@ impl std::fmt::Debug for FakeDeviceBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("FakeDeviceBuilder")
             .field("mrp", &self.mrp)
+            .field("companion", &self.companion)
+            .field("airplay", &self.airplay)
             .field("demo", &self.demo)
             .field("name", &self.name)
             .field("identifier", &self.identifier)
@@ -75,6 +79,8 @@ impl Default for FakeDeviceBuilder {
     fn default() -> Self {
         Self {
             mrp: false,
+            companion: false,
+            airplay: false,
             demo: false,
             name: DEFAULT_NAME.to_owned(),
             identifier: DEFAULT_IDENTIFIER.to_owned(),
@@ -92,6 +98,21 @@ impl FakeDeviceBuilder {
     #[must_use]
     pub fn mrp(mut self) -> Self {
         self.mrp = true;
+        self
+    }
+
+    /// Runs the Companion protocol.
+    #[must_use]
+    pub fn companion(mut self) -> Self {
+        self.companion = true;
+        self
+    }
+
+    /// Runs AirPlay 2 as a tvOS 15 Apple TV does: pairing, `/info`, and the remote-control
+    /// tunnel carrying MRP to the same state as the MRP port.
+    #[must_use]
+    pub fn airplay(mut self) -> Self {
+        self.airplay = true;
         self
     }
 
@@ -168,48 +189,116 @@ impl FakeDeviceBuilder {
 
     /// Binds the listeners, announces the device when asked and starts serving.
     pub async fn start(self) -> Result<RunningFake, Error> {
-        if !self.mrp {
+        if !self.mrp && !self.companion && !self.airplay {
             return Err(Error::NoProtocol);
         }
         if self.demo {
             demo_state(&self.state);
+            if self.companion {
+                crate::companion::state::demo(self.state.companion());
+            }
         }
         let (shutdown, stop) = watch::channel(false);
         let mut tasks = Vec::new();
         let mut ports = Ports::default();
+        let mut announcements = Vec::new();
 
-        let address = SocketAddr::new(self.bind, 0);
-        let listener = TcpListener::bind(address)
-            .await
-            .map_err(|source| Error::Bind { address, source })?;
-        let port = listener
-            .local_addr()
-            .map_err(|source| Error::Bind { address, source })?
-            .port();
-        ports.mrp = Some(port);
-        let config = MrpConfig {
-            identity: self.identity,
-            pin: self.pin,
-            ..MrpConfig::new(&self.name)
-        };
-        let build = config.build.clone();
-        let ctx = Arc::new(Context {
-            config,
-            state: self.state.clone(),
-        });
-        tasks.push(tokio::spawn(crate::mrp::server::serve(
-            listener,
-            ctx,
-            stop.clone(),
-        )));
-        tracing::info!(port, "MRP listening");
+        if self.mrp {
+            let address = SocketAddr::new(self.bind, 0);
+            let listener = TcpListener::bind(address)
+                .await
+                .map_err(|source| Error::Bind { address, source })?;
+            let port = listener
+                .local_addr()
+                .map_err(|source| Error::Bind { address, source })?
+                .port();
+            ports.mrp = Some(port);
+            let config = MrpConfig {
+                identity: self.identity.clone(),
+                pin: self.pin.clone(),
+                ..MrpConfig::new(&self.name)
+            };
+            let build = config.build.clone();
+            let ctx = Arc::new(Context {
+                config,
+                state: self.state.clone(),
+            });
+            tasks.push(tokio::spawn(crate::mrp::server::serve(
+                listener,
+                ctx,
+                stop.clone(),
+            )));
+            tracing::info!(port, "MRP listening");
+            if let Some(local_ip) = self.announce {
+                announcements.push(mrp_announcement(
+                    &self.name,
+                    &self.identifier,
+                    &build,
+                    local_ip,
+                    port,
+                ));
+            }
+        }
+
+        if self.companion {
+            let (port, task) = crate::companion::listen(
+                self.bind,
+                &self.name,
+                self.identity.clone(),
+                &self.pin,
+                self.state.clone(),
+                stop.clone(),
+            )
+            .await?;
+            ports.companion = Some(port);
+            tasks.push(task);
+            if let Some(local_ip) = self.announce {
+                announcements.push(crate::companion::companion_announcement(
+                    &self.name,
+                    &self.identifier,
+                    local_ip,
+                    port,
+                ));
+            }
+        }
+
+        if self.airplay {
+            let config = crate::airplay::AirPlayConfig {
+                identity: self.identity.clone(),
+                pin: self.pin.clone(),
+                ..crate::airplay::AirPlayConfig::new(&self.name)
+            };
+            // The tunnel tells device information as the tvOS version AirPlay announces.
+            let mrp = MrpConfig {
+                identity: self.identity.clone(),
+                pin: self.pin.clone(),
+                build: crate::airplay::OS_BUILD.to_owned(),
+                ..MrpConfig::new(&self.name)
+            };
+            let (port, task) = crate::airplay::listen(
+                self.bind,
+                config.clone(),
+                mrp,
+                self.state.clone(),
+                stop.clone(),
+            )
+            .await?;
+            ports.airplay = Some(port);
+            tasks.push(task);
+            if let Some(local_ip) = self.announce {
+                announcements.push(crate::airplay::txt::airplay_announcement(
+                    &config, local_ip, port,
+                ));
+                announcements.push(crate::airplay::txt::raop_announcement(
+                    &config, local_ip, port,
+                ));
+            }
+        }
 
         let responder = match self.announce {
             Some(local_ip) => {
-                let announcement =
-                    mrp_announcement(&self.name, &self.identifier, &build, local_ip, port);
-                let device_info = device_info_announcement(&self.name, local_ip);
-                Some(announce(local_ip, vec![announcement, device_info]).await?)
+                announcements.push(device_info_announcement(&self.name, local_ip));
+                Some(announce(local_ip, announcements).await?)
             }
             None => None,
         };
@@ -256,15 +345,23 @@ pub fn demo_state(state: &FakeState) {
 pub struct Ports {
     /// MRP.
     pub mrp: Option<u16>,
+    /// Companion.
+    pub companion: Option<u16>,
+    /// AirPlay (HTTP/RTSP control; the channels get ports of their own on demand).
+    pub airplay: Option<u16>,
 }
 
 impl Ports {
     /// One JSON object of the enabled protocols' ports, e.g. `{"mrp": 49152}`.
     pub fn to_json(&self) -> String {
-        let entries: Vec<String> = [("mrp", self.mrp)]
-            .into_iter()
-            .filter_map(|(name, port)| port.map(|port| format!("\"{name}\": {port}")))
-            .collect();
+        let entries: Vec<String> = [
+            ("mrp", self.mrp),
+            ("companion", self.companion),
+            ("airplay", self.airplay),
+        ]
+        .into_iter()
+        .filter_map(|(name, port)| port.map(|port| format!("\"{name}\": {port}")))
+        .collect();
         format!("{{{}}}", entries.join(", "))
     }
 }
@@ -330,7 +427,16 @@ mod tests {
 
     #[test]
     fn ports_as_json() {
-        assert_eq!(Ports { mrp: Some(49152) }.to_json(), r#"{"mrp": 49152}"#);
+        let ports = Ports {
+            mrp: Some(49152),
+            ..Ports::default()
+        };
+        assert_eq!(ports.to_json(), r#"{"mrp": 49152}"#);
+        let ports = Ports {
+            companion: Some(49153),
+            ..ports
+        };
+        assert_eq!(ports.to_json(), r#"{"mrp": 49152, "companion": 49153}"#);
         assert_eq!(Ports::default().to_json(), "{}");
     }
 

@@ -23,6 +23,15 @@ pub enum Error {
     /// Reading or writing a connection failed, or a frame was malformed.
     #[error("MRP connection failed: {0}")]
     Framing(#[from] atv_mrp::framing::FramingError),
+    /// An AirPlay message was malformed, or its connection failed.
+    #[error("AirPlay connection failed: {0}")]
+    AirPlay(#[from] atv_airplay::wire::CodecError),
+    /// A Companion frame was malformed, or its connection failed.
+    #[error("Companion connection failed: {0}")]
+    Companion(#[from] atv_companion::CodecError),
+    /// Reading or writing a connection failed.
+    #[error("connection failed: {0}")]
+    Io(#[from] std::io::Error),
     /// A frame did not decrypt: the client's keys or counters differ.
     #[error("cannot decrypt a message from the client; it must pair-verify again")]
     DecryptFailed,

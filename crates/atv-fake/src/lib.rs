@@ -3,7 +3,9 @@
 //! It plays the part pyatv's `tests/fake_device` plays for pyatv, and speaks the same
 //! wire protocol, so both atv's client and pyatv's can drive it. So far it speaks MRP:
 //! pair-setup with PIN 1111, pair-verify and encryption, the start-up exchange, playing
-//! state, commands, HID keys, volume, output devices, power, and pushed updates.
+//! state, commands, HID keys, volume, output devices, power, and pushed updates. Its
+//! Companion side serves apps, accounts, power, HID buttons, media control, text input
+//! and touch, sharing power and volume with MRP.
 //!
 //! Use it in-process:
 //!
@@ -28,11 +30,15 @@
 //! - [`playing`]: what a player plays ([`PlayingState`]) and example items.
 //! - [`buttons`]: how key presses are classified.
 //! - [`mrp`]: the MRP device side.
+//! - [`airplay`]: the AirPlay 2 device side, tunnelling MRP (tvOS 15 and later).
+//! - [`companion`]: the Companion device side.
 //! - [`announce`]: mDNS announcement.
 #![warn(missing_docs)]
 
+pub mod airplay;
 pub mod announce;
 pub mod buttons;
+pub mod companion;
 pub mod device;
 mod error;
 pub mod mrp;

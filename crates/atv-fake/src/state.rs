@@ -15,6 +15,7 @@ use atv_pairing::{MemoryPairingStore, PairingStore};
 use tokio::sync::{broadcast, watch};
 
 use crate::buttons::{ButtonPress, ButtonTracker, HidEvent};
+use crate::companion::CompanionState;
 use crate::playing::{PLAYER_IDENTIFIER, PlayingState};
 
 /// The unique identifier of the fake device's own output device (as in pyatv's fake).
@@ -225,6 +226,7 @@ struct Shared {
     data: Mutex<StateData>,
     events: broadcast::Sender<StateEvent>,
     version: watch::Sender<u64>,
+    companion: CompanionState,
 }
 
 /// Handle to the fake device's state.
@@ -256,6 +258,7 @@ impl FakeState {
                 data: Mutex::new(StateData::default()),
                 events,
                 version,
+                companion: CompanionState::new(),
             }),
         }
     }
@@ -285,6 +288,11 @@ impl FakeState {
         drop(data);
         self.shared.version.send_modify(|v| *v = v.wrapping_add(1));
         result
+    }
+
+    /// The Companion side's own state (apps, accounts, text input, what clients did).
+    pub fn companion(&self) -> &CompanionState {
+        &self.shared.companion
     }
 
     /// Events from now on (for connections, and for tests that watch updates).
@@ -601,6 +609,17 @@ impl FakeState {
     /// Clients connected now.
     pub fn connected_clients(&self) -> usize {
         self.read(|data| data.connected_clients)
+    }
+
+    /// Connections subscribed to updates now (for benchmarks that wait for their clients).
+    pub fn subscribed_clients(&self) -> usize {
+        self.shared.events.receiver_count()
+    }
+
+    /// State events some subscribed connection has yet to forward (for load generators,
+    /// which keep this below the backlog a connection may have before it resynchronises).
+    pub fn pending_events(&self) -> usize {
+        self.shared.events.len()
     }
 
     // --- Pairings ----------------------------------------------------------------------

@@ -54,6 +54,29 @@ pub struct MrpClientConfig {
     pub connection: ConnectionOptions,
     /// Fetches artwork the device names by URL; `None` always asks the device.
     pub artwork_fetcher: Option<Arc<dyn ArtworkFetcher>>,
+    /// An already secured transport to run over instead of TCP to `address:port` (the
+    /// AirPlay remote-control tunnel). With one, the client skips MRP's own pair-verify:
+    /// the transport is encrypted already.
+    pub transport: Option<Arc<dyn SecuredTransport>>,
+}
+
+/// A byte stream MRP can run over.
+pub trait ByteStream:
+    tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static
+{
+}
+
+impl<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static> ByteStream for S {}
+
+/// Opens an already authenticated and encrypted byte stream to the device's MRP
+/// endpoint, e.g. the data channel of an AirPlay 2 remote-control session.
+#[async_trait::async_trait]
+pub trait SecuredTransport: Send + Sync {
+    /// Opens the stream (each connect opens a new one).
+    async fn open(&self) -> Result<Box<dyn ByteStream>>;
+
+    /// Tears down what `open` set up; called when the client closes.
+    async fn close(&self) {}
 }
 
 impl MrpClientConfig {
@@ -70,6 +93,7 @@ impl MrpClientConfig {
             heartbeat_interval: Some(HEARTBEAT_INTERVAL),
             connection: ConnectionOptions::default(),
             artwork_fetcher: Some(Arc::new(PlainHttpFetcher::default())),
+            transport: None,
         }
     }
 }
@@ -261,13 +285,23 @@ impl MrpClient {
             observer: Some(Arc::new(ModelObserver(Arc::downgrade(shared)))),
             ..shared.config.connection.clone()
         };
-        let connection = MrpConnection::connect_with(
-            shared.config.address,
-            shared.config.port,
-            shared.config.connect_timeout,
-            options,
-        )
-        .await?;
+        let (connection, credentials) = match &shared.config.transport {
+            Some(transport) => {
+                let stream = transport.open().await?;
+                // The transport is secured already: no pair-verify of MRP's own.
+                (MrpConnection::from_stream(stream, options), None)
+            }
+            None => {
+                let connection = MrpConnection::connect_with(
+                    shared.config.address,
+                    shared.config.port,
+                    shared.config.connect_timeout,
+                    options,
+                )
+                .await?;
+                (connection, credentials)
+            }
+        };
         let started = session::start(&connection, &shared.config.info, credentials, |reply| {
             let applied = lock(&shared.model).apply_initial_device_info(reply);
             shared.publish(applied);
@@ -275,6 +309,9 @@ impl MrpClient {
         .await;
         if let Err(error) = started {
             connection.close().await;
+            if let Some(transport) = &shared.config.transport {
+                transport.close().await;
+            }
             return Err(error);
         }
         connection.set_listener(lock(&shared.device_listener).clone());
@@ -298,6 +335,10 @@ impl MrpClient {
         let connection = lock(&self.shared.connection).take();
         if let Some(connection) = connection {
             connection.close().await;
+        }
+        // After the connection, so its end is a close, not a loss.
+        if let Some(transport) = &self.shared.config.transport {
+            transport.close().await;
         }
     }
 

@@ -46,7 +46,7 @@ mod setup;
 pub use artwork_fetcher::{ArtworkFetcher, FetchedImage, PlainHttpFetcher};
 pub use atv_core::setup::{Interfaces, ProtocolSession, SetupData};
 pub use audio::{MrpAudio, OUTPUT_DEVICES_WAIT_TIMEOUT, VOLUME_STEP, VOLUME_WAIT_TIMEOUT};
-pub use client::{MrpClient, MrpClientConfig};
+pub use client::{ByteStream, MrpClient, MrpClientConfig, SecuredTransport};
 pub use connection::{
     CloseReason, ConnectionOptions, MessageObserver, MrpConnection, WeakMrpConnection,
 };
@@ -59,4 +59,4 @@ pub use push_updates::MrpPushUpdater;
 pub use remote_control::{DEFAULT_SKIP_INTERVAL, MrpRemoteControl};
 pub use scan::scan;
 pub use session::{HEARTBEAT_INTERVAL, HEARTBEAT_RETRIES};
-pub use setup::{client_config, pair, setup};
+pub use setup::{client_config, pair, setup, setup_with};

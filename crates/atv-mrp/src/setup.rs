@@ -58,7 +58,21 @@ pub fn setup(
     settings: &Settings,
     listener: Option<Weak<dyn DeviceListener>>,
 ) -> Vec<SetupData> {
-    let client = MrpClient::new(client_config(config, service, settings));
+    setup_with(
+        client_config(config, service, settings),
+        service.properties.clone(),
+        listener,
+    )
+}
+
+/// Sets up MRP with a client configuration of the caller's (the AirPlay tunnel passes
+/// one with its transport); `properties` feed device information.
+pub fn setup_with(
+    client_config: MrpClientConfig,
+    properties: atv_core::Properties,
+    listener: Option<Weak<dyn DeviceListener>>,
+) -> Vec<SetupData> {
+    let client = MrpClient::new(client_config);
     client.set_device_listener(listener);
     let interfaces = Interfaces {
         remote_control: Some(Arc::new(client.remote_control())),
@@ -71,10 +85,7 @@ pub fn setup(
     };
     vec![SetupData {
         protocol: Protocol::Mrp,
-        session: Arc::new(MrpSession {
-            client,
-            properties: service.properties.clone(),
-        }),
+        session: Arc::new(MrpSession { client, properties }),
         interfaces,
         features: supported_features(),
     }]

@@ -33,6 +33,8 @@ pub(crate) fn setup(
         Protocol::Mrp => Some(atv_mrp::setup(config, service, settings, listener)),
         #[cfg(feature = "companion")]
         Protocol::Companion => Some(atv_companion::setup(config, service, settings, listener)),
+        #[cfg(feature = "airplay")]
+        Protocol::AirPlay => Some(atv_airplay::setup(config, service, settings, listener)),
         _ => None,
     }
 }
@@ -51,6 +53,8 @@ pub(crate) fn pair(
         Protocol::Mrp => Ok(Box::new(atv_mrp::pair(config, service, settings))),
         #[cfg(feature = "companion")]
         Protocol::Companion => Ok(Box::new(atv_companion::pair(config, service, settings))),
+        #[cfg(feature = "airplay")]
+        Protocol::AirPlay => Ok(Box::new(atv_airplay::pair(config, service, settings))),
         _ => Err(Error::UnsupportedProtocol(protocol)),
     }
 }

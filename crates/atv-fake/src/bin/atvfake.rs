@@ -20,7 +20,14 @@ struct Args {
     /// Serve MRP (Media Remote Protocol).
     #[arg(long)]
     mrp: bool,
-    /// Start with music playing.
+    /// Serve Companion (apps, accounts, power, keyboard, touch; pair with PIN 1111).
+    #[arg(long)]
+    companion: bool,
+    /// Serve AirPlay 2 as a tvOS 15 Apple TV (pair with PIN 1111; MRP through its
+    /// remote-control tunnel).
+    #[arg(long)]
+    airplay: bool,
+    /// Start with music playing (and, with --companion, example apps and accounts).
     #[arg(long)]
     demo: bool,
     /// Announce the device over mDNS on the interface with this address (and listen on
@@ -68,6 +75,12 @@ async fn run(args: Args) -> Result<(), atv_fake::Error> {
         .identifier(&args.identifier);
     if args.mrp {
         builder = builder.mrp();
+    }
+    if args.companion {
+        builder = builder.companion();
+    }
+    if args.airplay {
+        builder = builder.airplay();
     }
     if args.demo {
         builder = builder.demo();

@@ -2,6 +2,8 @@
 //!
 //! - `server`: the accept loop and one task per connection, owning its socket, with the
 //!   varint framing and, after pair-verify, ChaCha20-Poly1305.
+//! - `connection`: the loop driving a session over any transport (the MRP port's, or
+//!   the AirPlay 2 tunnel's data channel).
 //! - `session`: what a connection answers to each message (start-up exchange, dispatch);
 //!   no I/O.
 //! - [`pairing`]: pair-setup (PIN 1111) and pair-verify in crypto pairing messages.
@@ -9,6 +11,7 @@
 //! - `now_playing` and `push`: the state as messages, and state events as updates.
 
 pub(crate) mod commands;
+pub(crate) mod connection;
 pub(crate) mod device_info;
 pub(crate) mod hid;
 pub(crate) mod now_playing;

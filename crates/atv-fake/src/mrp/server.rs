@@ -1,28 +1,23 @@
-//! The MRP listener: an accept loop, and one task per connection that owns its socket,
-//! reads frames (decrypting them once pair-verify is done), performs what the
-//! [`Session`] answers and forwards state updates once the client subscribed.
+//! The MRP listener: an accept loop, and one task per connection that owns its socket and
+//! drives a [`Session`] over varint frames (decrypted once pair-verify is done).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use atv_mrp::framing::{FrameCodec, decode_message, encode_message};
 use atv_mrp::protobuf::ProtocolMessage;
-use atv_pairing::{NonceLayout, SessionCipher};
+use atv_pairing::{NonceLayout, SessionCipher, SessionKeys};
 use bytes::Bytes;
 use futures::{SinkExt, StreamExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
-use tokio::time::Instant;
 use tokio_util::codec::Framed;
 
-use super::session::{Context, Session, Step};
+use super::connection::{IDLE_TIMEOUT, MessageTransport, drive, stopped};
+use super::session::{Context, Session};
 use crate::error::Error;
 
-/// A connection silent for this long is closed (clients send a heartbeat every 30 s).
-const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
-/// Longest wait for one message to be written.
-const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Pause after a failed accept (e.g. out of file descriptors) before trying again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
@@ -54,104 +49,51 @@ pub(crate) async fn serve(
     while connections.join_next().await.is_some() {}
 }
 
-/// Returns once `shutdown` turns true or its sender is gone.
-async fn stopped(shutdown: &mut watch::Receiver<bool>) {
-    let _ = shutdown.wait_for(|stop| *stop).await;
-}
-
 async fn connection(stream: TcpStream, ctx: Arc<Context>, shutdown: watch::Receiver<bool>) {
     let _ = stream.set_nodelay(true);
     let state = ctx.state.clone();
     state.update(|data, _| data.connected_clients += 1);
-    match Connection::new(stream, ctx).run(shutdown).await {
+    let mut transport = FramedTransport {
+        framed: Framed::new(stream, FrameCodec::new()),
+        cipher: None,
+    };
+    let mut session = Session::new(ctx);
+    match drive(&mut transport, &mut session, Some(IDLE_TIMEOUT), shutdown).await {
         Ok(()) => tracing::debug!("MRP client disconnected"),
         Err(error) => tracing::info!(%error, "MRP connection closed"),
     }
     state.update(|data, _| data.connected_clients = data.connected_clients.saturating_sub(1));
 }
 
-struct Connection {
+/// The MRP port's transport: varint frames, ChaCha20-Poly1305 after pair-verify.
+struct FramedTransport {
     framed: Framed<TcpStream, FrameCodec>,
     cipher: Option<SessionCipher>,
-    session: Session,
 }
 
-impl Connection {
-    fn new(stream: TcpStream, ctx: Arc<Context>) -> Self {
-        Self {
-            framed: Framed::new(stream, FrameCodec::new()),
-            cipher: None,
-            session: Session::new(ctx),
-        }
-    }
-
-    async fn run(mut self, mut shutdown: watch::Receiver<bool>) -> Result<(), Error> {
-        let mut deadline = Instant::now() + IDLE_TIMEOUT;
-        loop {
-            tokio::select! {
-                frame = self.framed.next() => {
-                    let Some(frame) = frame else {
-                        return Ok(());
-                    };
-                    deadline = Instant::now() + IDLE_TIMEOUT;
-                    if !self.received(frame?.freeze()).await? {
-                        return Ok(());
-                    }
-                }
-                () = tokio::time::sleep_until(deadline) => return Err(Error::IdleTimeout),
-                event = self.session.next_event() => {
-                    for message in self.session.event_messages(event) {
-                        self.send(&message).await?;
-                    }
-                }
-                () = stopped(&mut shutdown) => return Ok(()),
-            }
-        }
-    }
-
-    /// Handles one frame; `Ok(false)` when the connection is to be closed.
-    async fn received(&mut self, frame: Bytes) -> Result<bool, Error> {
+impl MessageTransport for FramedTransport {
+    async fn receive(&mut self) -> Option<Result<Vec<ProtocolMessage>, Error>> {
+        let frame = match self.framed.next().await? {
+            Ok(frame) => frame.freeze(),
+            Err(error) => return Some(Err(error.into())),
+        };
         let plain = match &mut self.cipher {
-            Some(cipher) => Bytes::from(
-                cipher
-                    .decrypt(&frame, &[])
-                    .map_err(|_| Error::DecryptFailed)?,
-            ),
+            Some(cipher) => match cipher.decrypt(&frame, &[]) {
+                Ok(plain) => Bytes::from(plain),
+                Err(_) => return Some(Err(Error::DecryptFailed)),
+            },
             None => frame,
         };
-        let message = match decode_message(plain) {
-            Ok(message) => message,
+        match decode_message(plain) {
+            Ok(message) => Some(Ok(vec![message])),
             Err(error) => {
                 tracing::warn!(%error, "undecodable MRP message ignored");
-                return Ok(true);
-            }
-        };
-        // Changes made before this message arrived go out before its answer, so that a
-        // client sees them in order (a request's reply shows it has seen them).
-        self.forward_events().await?;
-        for step in self.session.handle(&message) {
-            match step {
-                Step::Send(message) => self.send(&message).await?,
-                Step::ForwardEvents => self.forward_events().await?,
-                Step::EnableEncryption(keys) => {
-                    self.cipher = Some(SessionCipher::new(&keys, NonceLayout::ZeroPrefixed));
-                }
-                Step::Close => return Ok(false),
+                Some(Ok(Vec::new()))
             }
         }
-        self.forward_events().await?;
-        Ok(true)
-    }
-
-    async fn forward_events(&mut self) -> Result<(), Error> {
-        for message in self.session.pending_event_messages() {
-            self.send(&message).await?;
-        }
-        Ok(())
     }
 
     async fn send(&mut self, message: &ProtocolMessage) -> Result<(), Error> {
-        tracing::trace!(r#type = ?message.r#type, "sending");
         let plain = encode_message(message);
         let frame = match &mut self.cipher {
             Some(cipher) => Bytes::from(
@@ -161,9 +103,10 @@ impl Connection {
             ),
             None => plain,
         };
-        match tokio::time::timeout(WRITE_TIMEOUT, self.framed.send(frame)).await {
-            Ok(result) => result.map_err(Error::from),
-            Err(_) => Err(Error::WriteTimeout),
-        }
+        Ok(self.framed.send(frame).await?)
+    }
+
+    fn enable_encryption(&mut self, keys: SessionKeys) {
+        self.cipher = Some(SessionCipher::new(&keys, NonceLayout::ZeroPrefixed));
     }
 }
