@@ -228,7 +228,11 @@ impl Shared {
             .await
         {
             Ok(content) => match content.get("_vol").and_then(Value::as_f64) {
-                Some(volume) => self.set_volume_level(volume * 100.0),
+                // Percent with one decimal, as MRP reports it: devices send the level
+                // as a 32-bit float, and unrounded it would differ from MRP's report of
+                // the same change (0.4 becomes 40.00000059604645), which would reach
+                // listeners twice on a device with both protocols.
+                Some(volume) => self.set_volume_level((volume * 1000.0).round() / 10.0),
                 None => tracing::debug!("volume response without _vol"),
             },
             Err(error) => tracing::debug!("fetching the volume failed: {error}"),

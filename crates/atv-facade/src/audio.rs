@@ -1,6 +1,6 @@
 //! Volume and output devices, relayed and range-checked (pyatv's `FacadeAudio`).
 
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 
 use async_trait::async_trait;
 
@@ -26,14 +26,35 @@ fn check_volume(level: f64) -> Result<f64> {
     }
 }
 
-/// Passes audio changes of the main audio implementation to the user's listener.
+/// Passes the audio changes of every protocol to the user's listener (as pyatv, which
+/// relays volume updates whichever protocol reports them). The facade remembers the
+/// volume and output devices it told last and only tells changes from them, so two
+/// protocols reporting the same volume make one update.
 #[derive(Default)]
 struct AudioForward {
     listener: ListenerSlot<dyn AudioListener>,
+    told: Mutex<Told>,
+}
+
+/// What the user's listener was told last.
+#[derive(Default)]
+struct Told {
+    volume: f64,
+    output_devices: Vec<OutputDevice>,
+}
+
+impl AudioForward {
+    fn told(&self) -> MutexGuard<'_, Told> {
+        self.told.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 impl AudioListener for AudioForward {
-    fn volume_update(&self, old_level: f64, new_level: f64) {
+    fn volume_update(&self, _old_level: f64, new_level: f64) {
+        let old_level = std::mem::replace(&mut self.told().volume, new_level);
+        if old_level == new_level {
+            return;
+        }
         if let Some(listener) = self.listener.get() {
             listener.volume_update(old_level, new_level);
         }
@@ -45,16 +66,20 @@ impl AudioListener for AudioForward {
         }
     }
 
-    fn outputdevices_update(&self, old_devices: &[OutputDevice], new_devices: &[OutputDevice]) {
+    fn outputdevices_update(&self, _old_devices: &[OutputDevice], new_devices: &[OutputDevice]) {
+        let old_devices = std::mem::replace(&mut self.told().output_devices, new_devices.to_vec());
+        if old_devices == new_devices {
+            return;
+        }
         if let Some(listener) = self.listener.get() {
-            listener.outputdevices_update(old_devices, new_devices);
+            listener.outputdevices_update(&old_devices, new_devices);
         }
     }
 }
 
 /// The facade's [`Audio`]. Volumes outside 0..=100, asked for or reported by a
-/// protocol, are refused with [`Error::Protocol`]. Changes come from the
-/// highest-priority protocol implementing audio.
+/// protocol, are refused with [`Error::Protocol`]. Volume and output device changes
+/// come from every protocol implementing audio.
 pub struct FacadeAudio {
     pub(crate) relayer: Relayer<dyn Audio>,
     forward: Arc<AudioForward>,
@@ -68,11 +93,24 @@ impl FacadeAudio {
         }
     }
 
-    /// Listens to the main implementation (once every protocol is registered).
+    /// Listens to every protocol's audio (once every protocol is registered).
     pub(crate) fn attach(&self) {
-        if let Some((_, main)) = self.relayer.main() {
-            let forward: Arc<dyn AudioListener> = self.forward.clone();
-            main.set_listener(Some(Arc::downgrade(&forward)));
+        // What the protocols reported while connecting counts as told.
+        {
+            let mut told = self.forward.told();
+            if let Ok(volume) = self.relayer.relay_now("volume", |i| i.volume()) {
+                told.volume = volume;
+            }
+            if let Ok(devices) = self
+                .relayer
+                .relay_now("output_devices", |i| i.output_devices())
+            {
+                told.output_devices = devices;
+            }
+        }
+        let forward: Arc<dyn AudioListener> = self.forward.clone();
+        for (_, instance) in self.relayer.instances() {
+            instance.set_listener(Some(Arc::downgrade(&forward)));
         }
     }
 }

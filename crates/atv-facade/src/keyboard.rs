@@ -1,48 +1,88 @@
 //! The virtual keyboard, relayed (pyatv's `FacadeKeyboard`).
 
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use async_trait::async_trait;
 
 use atv_core::interface::{Keyboard, KeyboardListener, ListenerSlot};
-use atv_core::{KeyboardFocusState, Result};
+use atv_core::{KeyboardFocusState, Protocol, Result};
 
 use crate::relayer::Relayer;
 
-/// Passes focus changes of the main keyboard implementation to the user's listener.
-#[derive(Default)]
-struct KeyboardForward {
-    listener: ListenerSlot<dyn KeyboardListener>,
+/// Hears one protocol's keyboard and passes its focus changes on while that protocol
+/// is the keyboard's main one (the one calls go to, decided when the change comes), as
+/// pyatv filters keyboard focus updates.
+struct ProtocolProxy {
+    protocol: Protocol,
+    keyboard: Weak<FacadeKeyboard>,
 }
 
-impl KeyboardListener for KeyboardForward {
-    fn focusstate_update(&self, old: KeyboardFocusState, new: KeyboardFocusState) {
-        if let Some(listener) = self.listener.get() {
-            listener.focusstate_update(old, new);
+impl KeyboardListener for ProtocolProxy {
+    fn focusstate_update(&self, _old: KeyboardFocusState, new: KeyboardFocusState) {
+        let Some(keyboard) = self.keyboard.upgrade() else {
+            return;
+        };
+        if keyboard.relayer.main_protocol() != Some(self.protocol) {
+            return;
         }
+        keyboard.focus_changed(new);
     }
 }
 
-/// The facade's [`Keyboard`]; focus changes come from the highest-priority protocol
-/// implementing the keyboard.
+/// The facade's [`Keyboard`]. Focus changes reach the user's listener from the
+/// protocol calls go to; the facade remembers the last focus state it told and only
+/// tells changes from it.
 pub struct FacadeKeyboard {
     pub(crate) relayer: Relayer<dyn Keyboard>,
-    forward: Arc<KeyboardForward>,
+    listener: ListenerSlot<dyn KeyboardListener>,
+    /// The focus state last told (unknown at first).
+    focus: Mutex<KeyboardFocusState>,
+    /// One per protocol; the protocols hold them weakly.
+    proxies: Mutex<Vec<Arc<dyn KeyboardListener>>>,
 }
 
 impl FacadeKeyboard {
     pub(crate) fn new(relayer: Relayer<dyn Keyboard>) -> Self {
         Self {
             relayer,
-            forward: Arc::default(),
+            listener: ListenerSlot::new(),
+            focus: Mutex::new(KeyboardFocusState::Unknown),
+            proxies: Mutex::new(Vec::new()),
         }
     }
 
-    /// Listens to the main implementation (once every protocol is registered).
-    pub(crate) fn attach(&self) {
-        if let Some((_, main)) = self.relayer.main() {
-            let forward: Arc<dyn KeyboardListener> = self.forward.clone();
-            main.set_listener(Some(Arc::downgrade(&forward)));
+    /// Listens to every protocol's keyboard (once every protocol is registered).
+    pub(crate) fn attach(self: &Arc<Self>) {
+        // What the protocol reported while connecting counts as told.
+        if let Ok(state) = self
+            .relayer
+            .relay_now("text_focus_state", |i| i.text_focus_state())
+        {
+            *self.focus.lock().unwrap_or_else(PoisonError::into_inner) = state;
+        }
+        let mut proxies = self.proxies.lock().unwrap_or_else(PoisonError::into_inner);
+        proxies.clear();
+        for (protocol, instance) in self.relayer.instances() {
+            let proxy: Arc<dyn KeyboardListener> = Arc::new(ProtocolProxy {
+                protocol,
+                keyboard: Arc::downgrade(self),
+            });
+            instance.set_listener(Some(Arc::downgrade(&proxy)));
+            proxies.push(proxy);
+        }
+    }
+
+    fn focus_changed(&self, new: KeyboardFocusState) {
+        let old = std::mem::replace(
+            &mut *self.focus.lock().unwrap_or_else(PoisonError::into_inner),
+            new,
+        );
+        if old == new {
+            return;
+        }
+        tracing::debug!("keyboard focus changed from {old:?} to {new:?}");
+        if let Some(listener) = self.listener.get() {
+            listener.focusstate_update(old, new);
         }
     }
 }
@@ -87,6 +127,6 @@ impl Keyboard for FacadeKeyboard {
     }
 
     fn set_listener(&self, listener: Option<Weak<dyn KeyboardListener>>) {
-        self.forward.listener.set(listener);
+        self.listener.set(listener);
     }
 }

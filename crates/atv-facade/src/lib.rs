@@ -11,7 +11,8 @@
 //! asked then.
 //!
 //! The facade also guards values (volume must be within 0..=100), merges features
-//! ([`FacadeFeatures`]), passes on push updates from the main protocol only, and reports
+//! ([`FacadeFeatures`]), passes on push updates and keyboard focus from the main protocol
+//! only and volume and output device changes from every protocol, and reports
 //! connection loss or close to the [`DeviceListener`](atv_core::interface::DeviceListener)
 //! exactly once: the first protocol to report ends the whole device. A protocol may
 //! take interfaces over for a while ([`TakeoverHandle`]), as RAOP does while streaming.

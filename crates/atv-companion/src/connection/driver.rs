@@ -16,7 +16,7 @@ use tokio_util::codec::Framed;
 
 use super::pending::{Pending, ReplyHook, ReplyKey, ReplyResult, Waiter};
 use super::session_codec::{Decoded, SessionCodec};
-use super::{CloseReason, Event, ListenerState};
+use super::{CloseReason, DEVICE_CLOSED, Event, ListenerState};
 use crate::error::CompanionError;
 use crate::frame::FrameType;
 use crate::message::{Inbound, response_error};
@@ -57,6 +57,8 @@ pub(super) struct Driver<S> {
 
 enum Exit {
     Requested,
+    /// The device closed its end (end of stream, no error).
+    ClosedByDevice,
     Failed(CompanionError),
 }
 
@@ -66,6 +68,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Driver<S> {
         let exit = self.serve().await;
         let (error, reason) = match exit {
             Exit::Requested => (CompanionError::Closed, CloseReason::Requested),
+            Exit::ClosedByDevice => (
+                CompanionError::ConnectionLost {
+                    reason: DEVICE_CLOSED.into(),
+                },
+                CloseReason::ClosedByDevice,
+            ),
             Exit::Failed(error) => {
                 let reason = CloseReason::Lost(error.reason());
                 (error, reason)
@@ -105,11 +113,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Driver<S> {
                     }
                 },
                 inbound = self.framed.next() => match inbound {
-                    None => {
-                        return Exit::Failed(CompanionError::ConnectionLost {
-                            reason: "the device closed the connection".into(),
-                        });
-                    }
+                    None => return Exit::ClosedByDevice,
                     Some(Err(error)) => return Exit::Failed(error),
                     Some(Ok(Decoded::Message(message))) => self.handle_message(message),
                     Some(Ok(Decoded::Undecodable(error))) => {

@@ -74,11 +74,17 @@ impl Default for ConnectionOptions {
     }
 }
 
+/// Why requests fail once the device closed its end.
+const DEVICE_CLOSED: &str = "the device closed the connection";
+
 /// How a connection ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CloseReason {
     /// It was closed on purpose.
     Requested,
+    /// The device closed its end cleanly (reported as closed, not lost, as pyatv
+    /// does when the stream ends without an error).
+    ClosedByDevice,
     /// It failed; the text says why.
     Lost(String),
 }
@@ -125,7 +131,9 @@ impl ListenerState {
 
     fn report(due: Option<(Arc<dyn DeviceListener>, CloseReason)>) {
         match due {
-            Some((listener, CloseReason::Requested)) => listener.connection_closed(),
+            Some((listener, CloseReason::Requested | CloseReason::ClosedByDevice)) => {
+                listener.connection_closed();
+            }
             Some((listener, CloseReason::Lost(reason))) => {
                 listener.connection_lost(&atv_core::Error::ConnectionLost(reason));
             }
@@ -259,6 +267,9 @@ impl CompanionConnection {
         match &*self.inner.closed.borrow() {
             Some(CloseReason::Lost(reason)) => CompanionError::ConnectionLost {
                 reason: reason.clone(),
+            },
+            Some(CloseReason::ClosedByDevice) => CompanionError::ConnectionLost {
+                reason: DEVICE_CLOSED.into(),
             },
             _ => CompanionError::Closed,
         }

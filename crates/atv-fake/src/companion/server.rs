@@ -65,7 +65,11 @@ async fn stopped(shutdown: &mut watch::Receiver<bool>) {
 
 async fn connection(stream: TcpStream, ctx: Context, shutdown: watch::Receiver<bool>) {
     let _ = stream.set_nodelay(true);
-    match Connection::new(stream, ctx).run(shutdown).await {
+    let companion = ctx.state.companion().clone();
+    companion.update(|data, _| data.connected_clients += 1);
+    let outcome = Connection::new(stream, ctx).run(shutdown).await;
+    companion.update(|data, _| data.connected_clients = data.connected_clients.saturating_sub(1));
+    match outcome {
         Ok(()) => tracing::debug!("Companion client disconnected"),
         Err(error) => tracing::info!(%error, "Companion connection closed"),
     }

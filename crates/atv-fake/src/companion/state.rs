@@ -144,6 +144,7 @@ pub(crate) struct CompanionData {
     pub(crate) client_info: Option<ClientInfo>,
     pub(crate) sessions_started: u64,
     pub(crate) authenticated: bool,
+    pub(crate) connected_clients: usize,
 }
 
 impl Default for CompanionData {
@@ -170,6 +171,7 @@ impl Default for CompanionData {
             client_info: None,
             sessions_started: 0,
             authenticated: false,
+            connected_clients: 0,
         }
     }
 }
@@ -419,6 +421,11 @@ impl CompanionState {
     /// `_sessionStart` requests answered.
     pub fn sessions_started(&self) -> u64 {
         self.read(|data| data.sessions_started)
+    }
+
+    /// Companion connections open now.
+    pub fn connected_clients(&self) -> usize {
+        self.read(|data| data.connected_clients)
     }
 
     /// Whether a client completed Companion pair-verify.
