@@ -489,7 +489,8 @@ async fn connect_needs_a_protocol_and_ignores_duplicates() {
     second.info.build_number = Some("19J346".into());
     let (first, second) = (Arc::new(first), Arc::new(second));
     let atv = connected(&[(&first, &[]), (&second, &[])]).await;
-    assert_eq!(entries(&log), vec!["MRP connect"]);
+    // Only the first is connected; the facade then reads its volume once.
+    assert_eq!(entries(&log), vec!["MRP connect", "MRP volume"]);
     assert_eq!(atv.protocols(), vec![Protocol::Mrp]);
     assert_eq!(atv.device_info().mac.as_deref(), Some("AA:BB:CC:DD:EE:FF"));
     assert_eq!(atv.device_info().build_number, None);
