@@ -4,8 +4,9 @@
 //!   runs the whole workspace test suite with it (extra ARGS go to `cargo test`).
 //! - `cargo xtask venv`: only creates/updates the venv (and pyatv's unpacked sdist, whose
 //!   test fakes the interop tests run) and prints the venv's Python path.
-//! - `cargo xtask bench scan [--runs N]`: measures atv against pyatv 0.18.0 (release
-//!   build, fake devices in network namespaces) and writes BENCHMARKS.md.
+//! - `cargo xtask bench [scan | oneshot | pair | push | scale | micro] [OPTIONS]`:
+//!   measures atv against pyatv 0.18.0 (release build, fake devices) and writes
+//!   BENCHMARKS.md; without a subcommand, all of them.
 //! - `cargo xtask codegen [--check]`: regenerates the checked-in protobuf code from proto/
 //!   (with `--check`, fails if the checked-in code differs).
 
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(args.collect()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <test [cargo test args] | venv | bench scan [--runs N] | codegen [--check]>"
+                "usage: cargo xtask <test [cargo test args] | venv | bench [NAME] [--runs N ...] | codegen [--check]>"
             );
             return ExitCode::from(2);
         }

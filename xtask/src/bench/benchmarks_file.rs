@@ -10,7 +10,9 @@ const PREAMBLE: &str = "# Benchmarks\n\
 Written by `cargo xtask bench` (xtask/src/bench/): atv against pyatv 0.18.0 on fake \
 devices in network namespaces, both built or installed the way users get them (atv in \
 release mode). The figures are measurements of one machine at one time, printed and \
-recorded here, never asserted by any test. Each section says how to reproduce it.\n";
+recorded here, never asserted by any test. Each section says how to reproduce it and \
+records the load average when it started: figures taken while other work shares the \
+cores are slower than a quiet machine's.\n";
 
 /// Replaces (or appends) section `key` of the file at `path` with `body`, creating the
 /// file if needed.

@@ -1,4 +1,4 @@
-//! What a benchmark ran on, for the report: date, CPU, cores, kernel, compiler.
+//! What a benchmark ran on, for the report: date, CPU, cores, kernel, compiler, load.
 
 use std::fmt;
 use std::process::{Command, Stdio};
@@ -12,6 +12,8 @@ pub(crate) struct Machine {
     cores: usize,
     kernel: String,
     rustc: String,
+    /// The 1-minute load average when the benchmark started.
+    load: Option<f64>,
 }
 
 impl Machine {
@@ -38,7 +40,11 @@ impl Machine {
             .filter(|o| o.status.success())
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
             .unwrap_or_else(|| "unknown rustc".into());
+        let load = std::fs::read_to_string("/proc/loadavg")
+            .ok()
+            .and_then(|text| text.split_whitespace().next()?.parse().ok());
         Self {
+            load,
             date: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
             cpu,
             cores: std::thread::available_parallelism().map_or(1, usize::from),
@@ -54,6 +60,10 @@ impl fmt::Display for Machine {
             f,
             "{} ({} cores), {}, {}",
             self.cpu, self.cores, self.kernel, self.rustc
-        )
+        )?;
+        match self.load {
+            Some(load) => write!(f, ", load average {load:.2} at the start"),
+            None => Ok(()),
+        }
     }
 }

@@ -1,11 +1,11 @@
-//! Running one tool to completion inside a namespace, timed: wall time, and peak RSS from
-//! GNU time when `/usr/bin/time` is there.
+//! Running one tool to completion (inside a namespace or not), timed: wall time, and
+//! peak RSS and CPU time from GNU time when `/usr/bin/time` is there.
 
 use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::os::unix::process::CommandExt;
-use std::path::Path;
-use std::process::{Child, ExitStatus, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -15,8 +15,10 @@ use nix::unistd::Pid;
 
 use super::interrupt;
 
-/// GNU time, for the peak RSS of a run.
+/// GNU time, for the peak RSS and CPU time of a run.
 const GNU_TIME: &str = "/usr/bin/time";
+/// What GNU time writes: maximum RSS in KiB, user and system CPU seconds.
+const TIME_FORMAT: &str = "%M %U %S";
 
 /// One finished run.
 #[derive(Debug)]
@@ -25,6 +27,8 @@ pub(crate) struct Timed {
     pub(crate) wall: Duration,
     /// Maximum resident set size in KiB (GNU time's `%M`); `None` without GNU time.
     pub(crate) peak_rss_kib: Option<u64>,
+    /// User plus system CPU seconds (GNU time's `%U` + `%S`); `None` without GNU time.
+    pub(crate) cpu_seconds: Option<f64>,
     /// What the tool printed.
     pub(crate) stdout: String,
 }
@@ -38,12 +42,13 @@ pub(crate) struct Runner {
 }
 
 impl Runner {
-    /// A runner; it measures peak RSS when `/usr/bin/time` understands `-f %M -o FILE`.
+    /// A runner; it measures peak RSS and CPU time when `/usr/bin/time` understands
+    /// `-f FORMAT -o FILE`.
     pub(crate) fn new() -> Result<Self, String> {
         let scratch = tempfile::tempdir().map_err(|e| format!("cannot make a temp dir: {e}"))?;
         let probe = scratch.path().join("probe");
-        let gnu_time = std::process::Command::new(GNU_TIME)
-            .args(["-f", "%M", "-o"])
+        let gnu_time = Command::new(GNU_TIME)
+            .args(["-f", TIME_FORMAT, "-o"])
             .arg(&probe)
             .arg("true")
             .stdin(Stdio::null())
@@ -51,7 +56,7 @@ impl Runner {
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success())
-            && fs::read_to_string(&probe).is_ok_and(|text| parse_rss(&text).is_some());
+            && fs::read_to_string(&probe).is_ok_and(|text| parse_time(&text).is_some());
         interrupt::track_dir(scratch.path());
         Ok(Self { gnu_time, scratch })
     }
@@ -61,16 +66,23 @@ impl Runner {
         self.scratch.path()
     }
 
-    /// Whether runs report their peak RSS.
+    /// Whether runs report their peak RSS and CPU time.
     pub(crate) fn measures_rss(&self) -> bool {
         self.gnu_time
     }
 
-    /// Runs `program ARGS...` inside `namespace` with `RUST_LOG` unset, killing it
-    /// (its whole process group) after `limit`. Fails when it exits unsuccessfully.
+    /// Where the run in progress writes its standard output (for a benchmark that waits
+    /// for a line from a tool still running).
+    pub(crate) fn stdout_path(&self) -> PathBuf {
+        self.scratch.path().join("stdout")
+    }
+
+    /// Runs `program ARGS...` inside `namespace` (here when `None`) with `RUST_LOG`
+    /// unset, killing it (its whole process group) after `limit`. Fails when it exits
+    /// unsuccessfully.
     pub(crate) fn run<I, S>(
         &self,
-        namespace: &Netns,
+        namespace: Option<&Netns>,
         program: &Path,
         args: I,
         limit: Duration,
@@ -86,11 +98,14 @@ impl Runner {
             File::create(path).map_err(|e| format!("cannot create {}: {e}", path.display()))
         };
         let mut command = if self.gnu_time {
-            let mut command = namespace.command(GNU_TIME);
-            command.args(["-f", "%M", "-o"]).arg(&rss_path).arg(program);
+            let mut command = command_in(namespace, Path::new(GNU_TIME));
+            command
+                .args(["-f", TIME_FORMAT, "-o"])
+                .arg(&rss_path)
+                .arg(program);
             command
         } else {
-            namespace.command(program)
+            command_in(namespace, program)
         };
         command
             .args(args)
@@ -122,15 +137,18 @@ impl Runner {
                 stderr.trim()
             ));
         }
-        let peak_rss_kib = if self.gnu_time {
+        let (peak_rss_kib, cpu_seconds) = if self.gnu_time {
             let text = fs::read_to_string(&rss_path).unwrap_or_default();
-            Some(parse_rss(&text).ok_or_else(|| format!("unexpected GNU time output {text:?}"))?)
+            let (rss, cpu) =
+                parse_time(&text).ok_or_else(|| format!("unexpected GNU time output {text:?}"))?;
+            (Some(rss), Some(cpu))
         } else {
-            None
+            (None, None)
         };
         Ok(Timed {
             wall,
             peak_rss_kib,
+            cpu_seconds,
             stdout,
         })
     }
@@ -170,14 +188,23 @@ pub(crate) fn group_of(child: &Child) -> Pid {
     Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX))
 }
 
-/// The last line of GNU time's `-o` file (before it, it may say how the command exited).
-fn parse_rss(text: &str) -> Option<u64> {
-    text.lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())?
-        .trim()
-        .parse()
-        .ok()
+/// `program` started in `namespace`, or here when `None`.
+pub(crate) fn command_in(namespace: Option<&Netns>, program: &Path) -> Command {
+    match namespace {
+        Some(namespace) => namespace.command(program),
+        None => Command::new(program),
+    }
+}
+
+/// The peak RSS (KiB) and CPU seconds (user + system) from the last line of GNU time's
+/// `-o` file (before it, it may say how the command exited).
+fn parse_time(text: &str) -> Option<(u64, f64)> {
+    let line = text.lines().rev().find(|l| !l.trim().is_empty())?;
+    let mut fields = line.split_whitespace();
+    let rss = fields.next()?.parse().ok()?;
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    fields.next().is_none().then_some((rss, user + system))
 }
 
 #[cfg(test)]
@@ -185,13 +212,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rss_is_the_last_line() {
-        assert_eq!(parse_rss("5120\n"), Some(5120));
+    fn rss_and_cpu_are_the_last_line() {
+        assert_eq!(parse_time("5120 0.01 0.02\n"), Some((5120, 0.03)));
         assert_eq!(
-            parse_rss("Command exited with non-zero status 1\n7340\n"),
-            Some(7340)
+            parse_time("Command exited with non-zero status 1\n7340 1.50 0.25\n"),
+            Some((7340, 1.75))
         );
-        assert_eq!(parse_rss(""), None);
-        assert_eq!(parse_rss("0:01.00\n"), None);
+        assert_eq!(parse_time(""), None);
+        assert_eq!(parse_time("5120\n"), None);
+        assert_eq!(parse_time("0:01.00 1 2\n"), None);
     }
 }

@@ -53,7 +53,7 @@ struct CliCase {
 /// Runs the benchmark and writes its section of BENCHMARKS.md.
 pub(super) fn run(options: &BenchOptions) -> Result<(), String> {
     let binaries = release_build::build()?;
-    let python = pyatv_python()?;
+    let python = super::pyatv::python()?;
     let pyatv_bin = python
         .parent()
         .ok_or_else(|| format!("{} is not in a venv", python.display()))?;
@@ -89,9 +89,9 @@ pub(super) fn run(options: &BenchOptions) -> Result<(), String> {
 
     let machine = Machine::describe();
     let namespaces = Namespaces::create()?;
-    let responder = Background::start(namespaces.devices(), &binaries.worker, ["respond"])?;
+    let responder = Background::start(Some(namespaces.devices()), &binaries.worker, ["respond"])?;
     std::thread::sleep(SETTLE);
-    let tools = namespaces.tools();
+    let tools = Some(namespaces.tools());
 
     let mut launch_overhead = Vec::new();
     for case in &cases {
@@ -155,15 +155,6 @@ pub(super) fn run(options: &BenchOptions) -> Result<(), String> {
         library_pause_ms: LIBRARY_PAUSE_MS,
     };
     report.write()
-}
-
-/// pyatv's Python: `ATV_PYTHON`, else the venv `cargo xtask test` uses (created if
-/// needed).
-fn pyatv_python() -> Result<PathBuf, String> {
-    match std::env::var_os("ATV_PYTHON") {
-        Some(python) => Ok(PathBuf::from(python)),
-        None => crate::venv::ensure(),
-    }
 }
 
 /// Fails unless a run's output shows that the scan found what it should.
