@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 pub mod netns;
+pub mod pyatv_fake;
 pub mod pyatv_fake_airplay;
 pub mod pyatv_fake_companion;
 pub mod pyatv_fake_mrp;
