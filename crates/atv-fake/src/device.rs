@@ -49,6 +49,8 @@ pub struct FakeDeviceBuilder {
     mrp: bool,
     companion: bool,
     airplay: bool,
+    /// AirPlay 1 (legacy pairing, no tunnel) instead of AirPlay 2.
+    airplay1: bool,
     demo: bool,
     name: String,
     identifier: String,
@@ -65,6 +67,7 @@ impl std::fmt::Debug for FakeDeviceBuilder {
             .field("mrp", &self.mrp)
             .field("companion", &self.companion)
             .field("airplay", &self.airplay)
+            .field("airplay1", &self.airplay1)
             .field("demo", &self.demo)
             .field("name", &self.name)
             .field("identifier", &self.identifier)
@@ -81,6 +84,7 @@ impl Default for FakeDeviceBuilder {
             mrp: false,
             companion: false,
             airplay: false,
+            airplay1: false,
             demo: false,
             name: DEFAULT_NAME.to_owned(),
             identifier: DEFAULT_IDENTIFIER.to_owned(),
@@ -113,6 +117,16 @@ impl FakeDeviceBuilder {
     #[must_use]
     pub fn airplay(mut self) -> Self {
         self.airplay = true;
+        self
+    }
+
+    /// Runs AirPlay as an AirPlay 1 Apple TV (an Apple TV 3) instead: legacy pairing
+    /// (`/pair-setup-pin`, PIN 1111), video playback without encryption, no tunnel
+    /// (see [`AirPlayConfig::airplay1`](crate::airplay::AirPlayConfig::airplay1)).
+    #[must_use]
+    pub fn airplay1(mut self) -> Self {
+        self.airplay = true;
+        self.airplay1 = true;
         self
     }
 
@@ -266,7 +280,11 @@ impl FakeDeviceBuilder {
             let config = crate::airplay::AirPlayConfig {
                 identity: self.identity.clone(),
                 pin: self.pin.clone(),
-                ..crate::airplay::AirPlayConfig::new(&self.name)
+                ..if self.airplay1 {
+                    crate::airplay::AirPlayConfig::airplay1(&self.name)
+                } else {
+                    crate::airplay::AirPlayConfig::new(&self.name)
+                }
             };
             // The tunnel tells device information as the tvOS version AirPlay announces.
             let mrp = MrpConfig {

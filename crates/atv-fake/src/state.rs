@@ -227,6 +227,7 @@ struct Shared {
     events: broadcast::Sender<StateEvent>,
     version: watch::Sender<u64>,
     companion: CompanionState,
+    airplay_playback: crate::airplay::playback::PlaybackState,
 }
 
 /// Handle to the fake device's state.
@@ -259,6 +260,7 @@ impl FakeState {
                 events,
                 version,
                 companion: CompanionState::new(),
+                airplay_playback: crate::airplay::playback::PlaybackState::default(),
             }),
         }
     }
@@ -293,6 +295,11 @@ impl FakeState {
     /// The Companion side's own state (apps, accounts, text input, what clients did).
     pub fn companion(&self) -> &CompanionState {
         &self.shared.companion
+    }
+
+    /// What the AirPlay side was asked to play (AirPlay 1 `/play`) and fetched.
+    pub fn airplay_playback(&self) -> &crate::airplay::playback::PlaybackState {
+        &self.shared.airplay_playback
     }
 
     /// Events from now on (for connections, and for tests that watch updates).

@@ -4,7 +4,8 @@
 //! Routes: `GET /info`, `POST /pair-pin-start`, `POST /pair-setup`, `POST /pair-verify`,
 //! and once the connection is encrypted the remote-control session: `SETUP` of the event
 //! channel and of a data stream (type 130), `RECORD`, `POST /feedback`, `TEARDOWN`,
-//! `GET_PARAMETER`/`SET_PARAMETER`.
+//! `GET_PARAMETER`/`SET_PARAMETER`; and AirPlay 1 playback ([`super::playback`]):
+//! `POST /play`, `GET /playback-info`, `POST /scrub`, `/rate`, `/stop`.
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use plist::{Dictionary, Value};
 use super::SOURCE_VERSION;
 use super::channel_keys::{control_keys, data_stream_keys, event_keys, seed};
 use super::info::info_plist;
+use super::legacy_pairing::{LegacyPairing, Verified};
 use super::pairing::{HttpPairing, Outcome};
 use super::server::Context;
 
@@ -36,6 +38,9 @@ pub(crate) enum Reply {
     /// Open a data stream (a listener encrypted with `keys`), then send
     /// [`ControlSession::data_stream_opened`]'s response with its port.
     OpenDataStream(SessionKeys),
+    /// Fetch the media at this URL (`POST /play`), then answer the request with
+    /// [`ControlSession::play_fetched`]'s response.
+    FetchMedia(Request, String),
 }
 
 /// What to do once a response is sent.
@@ -57,8 +62,11 @@ pub(crate) enum Then {
 pub(crate) struct ControlSession {
     ctx: Arc<Context>,
     pairing: HttpPairing,
+    legacy: LegacyPairing,
     /// The pairing's secret, once the connection is encrypted.
     secret: Option<SharedSecret>,
+    /// Whether legacy pair-verify passed (AirPlay 1: the connection stays plain).
+    legacy_verified: bool,
     /// The request whose answer waits for a channel to open.
     pending: Option<Request>,
 }
@@ -76,7 +84,9 @@ impl ControlSession {
         Self {
             ctx,
             pairing: HttpPairing::default(),
+            legacy: LegacyPairing::default(),
             secret: None,
+            legacy_verified: false,
             pending: None,
         }
     }
@@ -93,6 +103,24 @@ impl ControlSession {
                 respond(ok(&request).with_body(BPLIST, body))
             }
             ("POST", "/pair-pin-start") => respond(ok(&request)),
+            ("POST", "/pair-setup-pin") if ctx.config.legacy_pairing => {
+                match self
+                    .legacy
+                    .pair_setup_pin(&ctx.config, state, &request.body)
+                {
+                    Some(body) => respond(ok(&request).with_body(BPLIST, body)),
+                    None => respond(response(&request, 470, "Connection Authorization Required")),
+                }
+            }
+            ("POST", "/pair-verify") if ctx.config.legacy_pairing => {
+                match self.legacy.pair_verify(&ctx.config, state, &request.body) {
+                    Some((body, verified)) => {
+                        self.legacy_verified |= verified == Verified::Yes;
+                        respond(ok(&request).with_body(OCTET_STREAM, body))
+                    }
+                    None => respond(response(&request, 470, "Connection Authorization Required")),
+                }
+            }
             ("POST", "/pair-setup") => {
                 let (body, outcome) = self.pairing.pair_setup(&ctx.config, state, &request.body);
                 self.pairing_reply(&request, body, outcome)
@@ -101,7 +129,7 @@ impl ControlSession {
                 let (body, outcome) = self.pairing.pair_verify(&ctx.config, state, &request.body);
                 self.pairing_reply(&request, body, outcome)
             }
-            _ if self.secret.is_none() => {
+            _ if self.secret.is_none() && !self.legacy_verified => {
                 // Everything else needs a paired (encrypted) connection; Apple TVs say so
                 // with 470, which pyatv reports as missing credentials.
                 respond(response(&request, 470, "Connection Authorization Required"))
@@ -117,6 +145,33 @@ impl ControlSession {
                 respond(ok(&request).with_body(BPLIST, plist_bytes(body)))
             }
             ("TEARDOWN", _) => Reply::Respond(ok(&request), Then::StopChannels),
+            ("POST", "/play") => {
+                let content_type = request.headers.get("Content-Type");
+                match state
+                    .airplay_playback()
+                    .begin_play(content_type, &request.body)
+                {
+                    Ok(url) => Reply::FetchMedia(request, url),
+                    Err(status) => respond(status_response(&request, status)),
+                }
+            }
+            ("GET", "/playback-info") => {
+                let info = state.airplay_playback().playback_info();
+                respond(ok(&request).with_body(BPLIST, plist_bytes(info)))
+            }
+            ("POST", "/scrub") => {
+                let status = state.airplay_playback().scrub(query_of(&request.uri));
+                respond(status_response(&request, status))
+            }
+            ("POST", "/rate") => {
+                let status = state.airplay_playback().rate(query_of(&request.uri));
+                respond(status_response(&request, status))
+            }
+            ("POST", "/stop") => {
+                let status = state.airplay_playback().stop();
+                respond(status_response(&request, status))
+            }
+            ("PUT", "/setProperty") => respond(ok(&request)),
             ("GET_PARAMETER" | "SET_PARAMETER" | "FLUSH" | "OPTIONS", _) => respond(ok(&request)),
             _ => respond(response(&request, 404, "Not Found")),
         }
@@ -204,6 +259,16 @@ impl ControlSession {
         Some(ok(&request).with_body(BPLIST, plist_bytes(body)))
     }
 
+    /// The answer to `POST /play` once fetching its media ended with `fetched`.
+    pub(crate) fn play_fetched(
+        &self,
+        request: &Request,
+        fetched: Result<Vec<u8>, String>,
+    ) -> Response {
+        let status = self.ctx.mrp.state.airplay_playback().finish_play(fetched);
+        status_response(request, status)
+    }
+
     /// The answer to the pending `SETUP` when its channel could not be opened.
     pub(crate) fn channel_failed(&mut self) -> Option<Response> {
         let request = self.pending.take()?;
@@ -227,6 +292,22 @@ fn path_of(uri: &str) -> &str {
         })
         .unwrap_or(uri);
     without_scheme.split('?').next().unwrap_or(without_scheme)
+}
+
+/// The query of a request target: `position=1` of `/scrub?position=1`.
+fn query_of(uri: &str) -> &str {
+    uri.split_once('?').map_or("", |(_, query)| query)
+}
+
+/// A response with `status` and its usual reason.
+fn status_response(request: &Request, status: u16) -> Response {
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        500 => "Internal Server Error",
+        _ => "Error",
+    };
+    response(request, status, reason)
 }
 
 fn ok(request: &Request) -> Response {

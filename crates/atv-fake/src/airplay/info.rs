@@ -6,7 +6,7 @@ use atv_airplay::features::Features;
 use plist::{Dictionary, Value};
 
 use super::txt::airplay_txt;
-use super::{AirPlayConfig, FEATURES, SOURCE_VERSION, STATUS_FLAGS};
+use super::{AirPlayConfig, SOURCE_VERSION};
 
 /// `/info` for `config`, as a binary property list.
 pub fn info_plist(config: &AirPlayConfig) -> Vec<u8> {
@@ -24,7 +24,7 @@ pub fn info_plist(config: &AirPlayConfig) -> Vec<u8> {
 
 /// `/info` for `config`, as a dictionary.
 pub fn info_dictionary(config: &AirPlayConfig) -> Dictionary {
-    let features = Features::parse(FEATURES).map_or(0, Features::bits);
+    let features = Features::parse(&config.features).map_or(0, Features::bits);
     let pairing_id = config.pairing_identifier();
     let mut capabilities = Dictionary::new();
     for key in [
@@ -61,7 +61,7 @@ pub fn info_dictionary(config: &AirPlayConfig) -> Dictionary {
     put("sourceVersion", Value::String(SOURCE_VERSION.to_owned()));
     put(
         "statusFlags",
-        Value::Integer(u64::from(STATUS_FLAGS).into()),
+        Value::Integer(u64::from(config.status_flags).into()),
     );
     put("vv", Value::Integer(2u64.into()));
     put("volumeControlType", Value::Integer(4u64.into()));

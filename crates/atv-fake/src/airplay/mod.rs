@@ -9,10 +9,17 @@
 //! carries MRP messages in DataStream frames, answered by the same session logic as the
 //! MRP port ([`crate::mrp`]), over the same [`FakeState`](crate::FakeState).
 //!
+//! The same port plays video the AirPlay 1 way (`/play` of a URL the device fetches;
+//! [`playback`]). [`AirPlayConfig::airplay1`] makes an AirPlay 1 device instead: legacy
+//! pairing, no encryption, no tunnel.
+//!
 //! - [`info`]: the `/info` property list.
 //! - [`txt`]: the `_airplay._tcp` and `_raop._tcp` announcements.
 //! - `channel_keys`: the keys of the control, event and data channels.
-//! - `pairing`: pair-setup and pair-verify over HTTP.
+//! - `pairing`: pair-setup and pair-verify over HTTP; `legacy_pairing`: the AirPlay 1
+//!   kind, for a fake made with [`AirPlayConfig::airplay1`].
+//! - [`playback`]: AirPlay 1 video playback (`/play`, `/playback-info`, ...), fetching
+//!   the media from the client.
 //! - `control`: what the control connection answers to each request (no I/O).
 //! - `server`: the accept loop and the control connection task, which owns its socket and
 //!   opens the channel listeners.
@@ -24,7 +31,9 @@ pub(crate) mod control;
 pub(crate) mod data_channel;
 pub(crate) mod event_channel;
 pub mod info;
+pub(crate) mod legacy_pairing;
 pub(crate) mod pairing;
+pub mod playback;
 pub(crate) mod server;
 pub(crate) mod tunnel_codec;
 pub mod txt;
@@ -45,6 +54,10 @@ pub const SOURCE_VERSION: &str = "610.20.41";
 pub const FEATURES: &str = "0x4A7FDFD5,0xBC157FDE";
 /// The status flags of an Apple TV that requires pairing (bit 0x200).
 pub const STATUS_FLAGS: u32 = 0x244;
+/// The features of an AirPlay 1 Apple TV (video v1, no AirPlay 2 bits).
+pub const AIRPLAY1_FEATURES: &str = "0x5A7FFFF7,0x1E";
+/// The status flags of an AirPlay 1 Apple TV that asks for a PIN (bit 0x8).
+pub const AIRPLAY1_STATUS_FLAGS: u32 = 0x4C;
 
 /// How the AirPlay side of the fake device presents itself. Debug output hides the PIN.
 #[derive(Clone)]
@@ -63,6 +76,13 @@ pub struct AirPlayConfig {
     pub identity: ServerIdentity,
     /// The PIN the device "shows" during pair-setup.
     pub pin: String,
+    /// The features bitmask announced (low word, high word).
+    pub features: String,
+    /// The status flags announced.
+    pub status_flags: u32,
+    /// AirPlay 1 pairing (`/pair-setup-pin`, legacy `/pair-verify`, no encryption)
+    /// instead of HAP.
+    pub legacy_pairing: bool,
 }
 
 impl std::fmt::Debug for AirPlayConfig {
@@ -73,6 +93,7 @@ impl std::fmt::Debug for AirPlayConfig {
             .field("os_version", &self.os_version)
             .field("device_id", &self.device_id)
             .field("identity", &self.identity)
+            .field("legacy_pairing", &self.legacy_pairing)
             .finish_non_exhaustive()
     }
 }
@@ -89,6 +110,23 @@ impl AirPlayConfig {
             device_id: MAC_ADDRESS.to_ascii_uppercase(),
             identity: crate::mrp::pairing::pyatv_server_identity(),
             pin: crate::mrp::pairing::PIN.to_owned(),
+            features: FEATURES.to_owned(),
+            status_flags: STATUS_FLAGS,
+            legacy_pairing: false,
+        }
+    }
+
+    /// An AirPlay 1 Apple TV (an Apple TV 3) named `name`: legacy pairing with PIN 1111,
+    /// video playback without encryption, no remote-control tunnel.
+    pub fn airplay1(name: &str) -> Self {
+        Self {
+            model: "AppleTV3,2".to_owned(),
+            os_version: "8.4.4".to_owned(),
+            os_build: "12H937".to_owned(),
+            features: AIRPLAY1_FEATURES.to_owned(),
+            status_flags: AIRPLAY1_STATUS_FLAGS,
+            legacy_pairing: true,
+            ..Self::new(name)
         }
     }
 

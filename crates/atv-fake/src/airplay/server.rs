@@ -64,16 +64,17 @@ pub(crate) async fn serve(
 
 async fn connection(stream: TcpStream, ctx: Arc<Context>, shutdown: watch::Receiver<bool>) {
     let _ = stream.set_nodelay(true);
-    let local_ip = match stream.local_addr() {
-        Ok(address) => address.ip(),
-        Err(error) => {
-            tracing::info!(%error, "AirPlay connection without a local address");
+    let (local_ip, peer_ip) = match (stream.local_addr(), stream.peer_addr()) {
+        (Ok(local), Ok(peer)) => (local.ip(), peer.ip()),
+        (Err(error), _) | (_, Err(error)) => {
+            tracing::info!(%error, "AirPlay connection without an address");
             return;
         }
     };
     let mut control = ControlConnection {
         stream,
         local_ip,
+        peer_ip,
         raw: BytesMut::new(),
         plain: BytesMut::new(),
         cipher: None,
@@ -95,6 +96,8 @@ async fn connection(stream: TcpStream, ctx: Arc<Context>, shutdown: watch::Recei
 struct ControlConnection {
     stream: TcpStream,
     local_ip: IpAddr,
+    /// The client's address: the only one (besides loopback) media is fetched from.
+    peer_ip: IpAddr,
     /// Bytes read and not yet decrypted.
     raw: BytesMut,
     /// Plaintext not yet making up a whole request.
@@ -185,6 +188,11 @@ impl ControlConnection {
                 if let Some(response) = response {
                     self.send(&response).await?;
                 }
+            }
+            Reply::FetchMedia(request, url) => {
+                let fetched = super::playback::fetch(&url, self.peer_ip).await;
+                let response = self.session.play_fetched(&request, fetched);
+                self.send(&response).await?;
             }
             Reply::OpenDataStream(keys) => {
                 let response = match self.listen().await {

@@ -9,7 +9,7 @@ use std::net::Ipv4Addr;
 
 use atv_mdns::Announcement;
 
-use super::{AirPlayConfig, FEATURES, SOURCE_VERSION, STATUS_FLAGS};
+use super::{AirPlayConfig, SOURCE_VERSION};
 use crate::announce::host_name;
 
 /// Service type of AirPlay.
@@ -29,8 +29,8 @@ pub fn airplay_txt(config: &AirPlayConfig) -> Vec<(String, String)> {
         ("btaddr", "00:00:00:00:00:00".to_owned()),
         ("deviceid", config.device_id.clone()),
         ("fex", FEATURES_EX.to_owned()),
-        ("features", FEATURES.to_owned()),
-        ("flags", format!("{STATUS_FLAGS:#x}")),
+        ("features", config.features.clone()),
+        ("flags", format!("{:#x}", config.status_flags)),
         ("gid", GROUP_ID.to_owned()),
         ("igl", "1".to_owned()),
         ("gcgl", "1".to_owned()),
@@ -54,8 +54,8 @@ pub fn raop_txt(config: &AirPlayConfig) -> Vec<(String, String)> {
         ("cn", "0,1,2,3".to_owned()),
         ("da", "true".to_owned()),
         ("et", "0,3,5".to_owned()),
-        ("ft", FEATURES.to_owned()),
-        ("sf", format!("{STATUS_FLAGS:#x}")),
+        ("ft", config.features.clone()),
+        ("sf", format!("{:#x}", config.status_flags)),
         ("md", "0,1,2".to_owned()),
         ("am", config.model.clone()),
         ("pk", config.public_key_hex()),
@@ -159,6 +159,6 @@ mod tests {
         assert_eq!(announcement.instance_name, "40CBC0123456@Living Room");
         assert_eq!(announcement.port, 7000);
         let ft = announcement.txt.iter().find(|(k, _)| k == "ft").unwrap();
-        assert_eq!(ft.1, FEATURES.as_bytes());
+        assert_eq!(ft.1, super::super::FEATURES.as_bytes());
     }
 }

@@ -27,6 +27,10 @@ struct Args {
     /// remote-control tunnel).
     #[arg(long)]
     airplay: bool,
+    /// Serve AirPlay 1 as an Apple TV 3 instead (legacy pairing with PIN 1111, video
+    /// playback, no tunnel).
+    #[arg(long, conflicts_with = "airplay")]
+    airplay1: bool,
     /// Start with music playing (and, with --companion, example apps and accounts).
     #[arg(long)]
     demo: bool,
@@ -81,6 +85,9 @@ async fn run(args: Args) -> Result<(), atv_fake::Error> {
     }
     if args.airplay {
         builder = builder.airplay();
+    }
+    if args.airplay1 {
+        builder = builder.airplay1();
     }
     if args.demo {
         builder = builder.demo();
