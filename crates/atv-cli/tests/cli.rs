@@ -358,3 +358,81 @@ fn scanning_a_silent_host_finds_nothing() {
         without_datetime(stdout(&script_cmd).trim_end())
     );
 }
+
+/// Group headings and command names of a `commands` listing, in order.
+fn listing_outline(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            if line.ends_with(" commands:") {
+                return Some(line.to_owned());
+            }
+            let item = line.strip_prefix(" - ")?;
+            Some(item.split(" - ").next().unwrap_or(item).to_owned())
+        })
+        .collect()
+}
+
+/// The lines of `help COMMAND` with the signature and description replaced by their
+/// first word, so that only the layout is compared.
+fn help_layout(text: &str) -> Vec<String> {
+    text.lines()
+        .take(5)
+        .map(|line| match line.strip_prefix(">> ") {
+            Some(signature) => format!(">> {}", signature.split('(').next().unwrap_or("")),
+            None if ["COMMAND:", "HELP:", ""].contains(&line) => line.to_owned(),
+            None => "<description>".to_owned(),
+        })
+        .collect()
+}
+
+/// `commands` lists every command with a description under pyatv's group headings, and
+/// `help COMMAND` prints the signature and description the way pyatv lays them out.
+#[test]
+fn commands_and_help_describe_each_command() {
+    let ours = run(ATVREMOTE, &["commands"], &[]);
+    assert_eq!(ours.status.code(), Some(0), "{}", stderr(&ours));
+    let listing = stdout(&ours);
+    for line in listing.lines().filter(|line| line.starts_with(" - ")) {
+        let (name, description) = line[3..].split_once(" - ").expect("name - description");
+        assert!(!name.is_empty() && !description.trim().is_empty(), "{line}");
+    }
+    assert!(
+        listing.contains("\nGlobal commands:\n - commands - "),
+        "{listing}"
+    );
+
+    let help = run(ATVREMOTE, &["help", "set_volume"], &[]);
+    assert_eq!(help.status.code(), Some(0), "{}", stderr(&help));
+    let help_text = stdout(&help);
+    assert!(
+        help_text.starts_with("COMMAND:\n>> set_volume(level: 0..100)\n\nHELP:\n"),
+        "{help_text}"
+    );
+    // pyatv prints nothing for its settings commands; ours are described too.
+    let settings = run(ATVREMOTE, &["help", "change_setting"], &[]);
+    assert!(stdout(&settings).starts_with("COMMAND:\n>> change_setting("));
+    let unknown = run(ATVREMOTE, &["help", "bogus"], &[]);
+    assert_eq!(unknown.status.code(), Some(0));
+    assert_eq!(stdout(&unknown), "");
+
+    let Some(py_remote) = pyatv_tool("atvremote") else {
+        eprintln!("pyatv venv not found; comparison with pyatv skipped");
+        return;
+    };
+    let py_remote = py_remote.to_str().expect("path");
+    let home = std::env::temp_dir().join("atv-cli-tests-home");
+    std::fs::create_dir_all(&home).expect("home for pyatv");
+    let home_env = [("HOME", home.to_str().expect("home path"))];
+    let theirs = run(py_remote, &["commands"], &home_env);
+    assert_eq!(theirs.status.code(), Some(0), "{}", stderr(&theirs));
+    assert_eq!(listing_outline(&stdout(&theirs)), listing_outline(&listing));
+    for command in ["up", "set_volume", "scan", "artwork_save"] {
+        let ours = run(ATVREMOTE, &["help", command], &[]);
+        let theirs = run(py_remote, &["help", command], &home_env);
+        assert_eq!(
+            help_layout(&stdout(&theirs))[..4],
+            help_layout(&stdout(&ours))[..4],
+            "help {command}"
+        );
+    }
+}

@@ -1,6 +1,8 @@
 //! The commands atvremote accepts, grouped as pyatv groups them, and the
 //! `command=arg1,arg2` syntax device commands take.
 
+use super::descriptions::describe;
+
 /// A group of device commands; each maps to one part of the API (and one module here as the
 /// commands get implemented).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,39 +226,42 @@ fn names(group: Option<CommandGroup>) -> &'static [&'static str] {
     }
 }
 
-/// What `commands` prints: each group's title and its commands, one per line.
+/// What `commands` prints: each group's title and its commands, one per line with a
+/// short description.
 pub(crate) fn format_commands() -> String {
     let mut out = String::new();
     for (title, group) in LISTING {
         out.push_str(&format!("{title} commands:\n"));
         for name in names(*group) {
-            out.push_str(&format!(" - {name}\n"));
+            match describe(name) {
+                Some(help) => out.push_str(&format!(" - {name} - {}\n", help.description)),
+                None => out.push_str(&format!(" - {name}\n")),
+            }
         }
         out.push('\n');
     }
     out
 }
 
-/// `help COMMAND`: which group the command belongs to and how to give it arguments.
+/// What `help COMMAND` prints for a known command: its signature and description.
+fn format_help(name: &str) -> Option<String> {
+    let known = is_global(name) || device_command_group(name).is_some();
+    let help = describe(name).filter(|_| known)?;
+    Some(format!(
+        "COMMAND:\n>> {}\n\nHELP:\n{}\n",
+        help.signature, help.description
+    ))
+}
+
+/// `help COMMAND`: the command's signature and what it does (nothing for an unknown
+/// command, as pyatv does).
 pub(crate) fn help(command_line: &[String]) -> Result<(), crate::error::CliError> {
     let [_, name] = command_line else {
         crate::console::err("Which command do you want help with?\n");
         return Err(crate::error::CliError::AlreadyReported);
     };
-    let group = if is_global(name) {
-        Some("Global")
-    } else {
-        device_command_group(name).and_then(|group| {
-            LISTING
-                .iter()
-                .find(|(_, g)| *g == Some(group))
-                .map(|(title, _)| *title)
-        })
-    };
-    if let Some(title) = group {
-        crate::console::out(&format!(
-            "COMMAND:\n>> {name}\n\nHELP:\n{title} command; give arguments as {name}=arg1,arg2\n"
-        ));
+    if let Some(text) = format_help(name) {
+        crate::console::out(&text);
     }
     Ok(())
 }
@@ -288,5 +293,34 @@ mod tests {
             ("swipe", vec!["1", "2", "3=x"])
         );
         assert_eq!(split_command("text_set="), ("text_set", vec![""]));
+    }
+
+    #[test]
+    fn every_command_has_a_description() {
+        let all = GROUPS
+            .iter()
+            .flat_map(|(_, names)| names.iter())
+            .chain(GLOBAL);
+        for name in all {
+            assert!(describe(name).is_some(), "{name} has no description");
+        }
+    }
+
+    #[test]
+    fn listing_and_help_show_descriptions() {
+        let listing = format_commands();
+        assert!(listing.contains("Remote control commands:\n - channel_down - "));
+        assert!(listing.contains(" - help - "));
+        assert!(listing.contains(" - unset_setting - "));
+        assert!(
+            !listing
+                .lines()
+                .any(|l| l.starts_with(" - ") && !l[3..].contains(" - "))
+        );
+        let help = format_help("up").unwrap_or_default();
+        assert!(help.starts_with("COMMAND:\n>> up(action="), "{help}");
+        assert!(help.contains("\n\nHELP:\nPress the up key\n"), "{help}");
+        assert!(format_help("set_volume").is_some_and(|h| h.contains(">> set_volume(level")));
+        assert_eq!(format_help("bogus"), None);
     }
 }

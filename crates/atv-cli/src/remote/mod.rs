@@ -10,6 +10,7 @@
 mod catalogue;
 mod cli;
 mod commands;
+mod descriptions;
 mod device;
 mod interaction_commands;
 mod listeners;
