@@ -29,6 +29,8 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Most requests waiting for a response.
 const MAX_IN_FLIGHT: usize = 32;
+/// What [`ControlConnection::closed`] says when the device ended the stream cleanly.
+pub(crate) const CLOSED_BY_DEVICE: &str = "closed by the device";
 
 enum Command {
     Send {
@@ -214,7 +216,7 @@ async fn run(
                 }
             },
             read = stream.read_buf(&mut raw) => match read {
-                Ok(0) => break "closed by the device".to_owned(),
+                Ok(0) => break CLOSED_BY_DEVICE.to_owned(),
                 Err(error) => break format!("read failed: {error}"),
                 Ok(_) => {
                     if let Err(error) = channel.open(&mut raw, &mut plain) {

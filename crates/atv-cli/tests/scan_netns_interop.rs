@@ -6,6 +6,13 @@
 //! Express), each from its own address in network namespace A; the tools run in
 //! namespace B, over a veth pair the test creates and removes (needs root: skipped
 //! elsewhere, required under CI). Both multicast and unicast (`-s`) scans are compared.
+//!
+//! The tools run only after the responder's start-up announcements are over: pyatv keeps
+//! services (and so identifiers, and the OS it infers) in the order their records first
+//! arrive, and a scan that hears an unsolicited announcement sees another order than one
+//! that hears only answers to its own queries. Started at once, pyatv caught or missed
+//! the second announcement depending on how fast Python started, which made the first
+//! comparison fail now and then under load.
 
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
@@ -196,7 +203,8 @@ fn study() -> Vec<Announcement> {
     ]
 }
 
-/// Publishes the devices from namespace A until the returned sender is dropped.
+/// Publishes the devices from namespace A until the returned sender is dropped; returns
+/// once the start-up announcements have gone out.
 fn start_responder(pair: &NetnsPair) -> (mpsc::Sender<()>, std::thread::JoinHandle<()>) {
     for address in [TV4K, TVHD, HOMEPOD, AIRPORT] {
         pair.a.add_address(address, PREFIX).expect("address added");
@@ -211,6 +219,8 @@ fn start_responder(pair: &NetnsPair) -> (mpsc::Sender<()>, std::thread::JoinHand
         })
         .await
         .expect("responder binds in namespace A");
+        // Only answers to the tools' own queries from here on.
+        responder.announced().await;
         ready_tx.send(()).expect("test waits");
         tokio::task::spawn_blocking(move || {
             let _ = stop_rx.recv();
@@ -220,8 +230,8 @@ fn start_responder(pair: &NetnsPair) -> (mpsc::Sender<()>, std::thread::JoinHand
         responder.close().await;
     });
     ready_rx
-        .recv_timeout(Duration::from_secs(10))
-        .expect("responder started");
+        .recv_timeout(Duration::from_secs(30))
+        .expect("responder started and announced");
     (stop_tx, thread)
 }
 
@@ -313,6 +323,29 @@ fn remote_devices(output: &Output) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// What differs between two scans, device by device and field by field (for failure
+/// messages; empty when they are the same).
+fn differences<V: PartialEq + std::fmt::Debug>(
+    expected: &BTreeMap<String, V>,
+    got: &BTreeMap<String, V>,
+) -> String {
+    let mut out = String::new();
+    for address in expected
+        .keys()
+        .chain(got.keys().filter(|a| !expected.contains_key(*a)))
+    {
+        match (expected.get(address), got.get(address)) {
+            (Some(e), Some(g)) if e == g => {}
+            (Some(e), Some(g)) => {
+                out.push_str(&format!("{address}:\n  pyatv: {e:?}\n  atv:   {g:?}\n"));
+            }
+            (Some(_), None) => out.push_str(&format!("{address}: only pyatv found it\n")),
+            (None, _) => out.push_str(&format!("{address}: only atv found it\n")),
+        }
+    }
+    out
+}
+
 #[test]
 fn both_tools_report_the_same_devices() {
     let Some(tools) = Tools::find() else { return };
@@ -331,7 +364,11 @@ fn both_tools_report_the_same_devices() {
         4,
         "pyatv sees all four devices: {expected:#?}"
     );
-    assert_eq!(got, expected, "atvscript scan differs from pyatv's");
+    assert!(
+        got == expected,
+        "atvscript scan differs from pyatv's:\n{}",
+        differences(&expected, &got)
+    );
     eprintln!("atvscript scan: pyatv {pyatv_time:?}, atv {ours_time:?}");
 
     // Multicast: atvremote scan, same timeout for both.
@@ -343,10 +380,11 @@ fn both_tools_report_the_same_devices() {
         4,
         "pyatv's atvremote sees all four: {expected:#?}"
     );
-    assert_eq!(
-        remote_devices(&ours),
-        expected,
-        "atvremote scan differs from pyatv's"
+    let got = remote_devices(&ours);
+    assert!(
+        got == expected,
+        "atvremote scan differs from pyatv's:\n{}",
+        differences(&expected, &got)
     );
 
     // Unicast to each host.
@@ -361,10 +399,11 @@ fn both_tools_report_the_same_devices() {
         4,
         "pyatv's unicast scan sees all four: {expected:#?}"
     );
-    assert_eq!(
-        script_devices(&ours),
-        expected,
-        "unicast scan differs from pyatv's"
+    let got = script_devices(&ours);
+    assert!(
+        got == expected,
+        "unicast scan differs from pyatv's:\n{}",
+        differences(&expected, &got)
     );
     eprintln!("atvscript -s scan: atv {ours_time:?}");
 
@@ -374,7 +413,12 @@ fn both_tools_report_the_same_devices() {
         let (ours, ours_time) = tools.run(&pair, &tools.ours_remote, &["-i", id, "scan"]);
         let expected = remote_devices(&pyatv);
         assert_eq!(expected.len(), 1, "pyatv finds {id}: {expected:#?}");
-        assert_eq!(remote_devices(&ours), expected, "scan by id {id} differs");
+        let got = remote_devices(&ours);
+        assert!(
+            got == expected,
+            "scan by id {id} differs:\n{}",
+            differences(&expected, &got)
+        );
         eprintln!("atvremote -i {id} scan: pyatv {pyatv_time:?}, atv {ours_time:?}");
     }
 

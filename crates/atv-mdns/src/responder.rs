@@ -12,8 +12,8 @@
 //! its source with identifier and questions echoed; a multicast question with the QU bit
 //! gets a unicast reply to the asker, one without it a multicast reply. Every reply stays
 //! within [`MAX_PAYLOAD`] bytes, split into several packets when needed. On start the
-//! records are announced twice, a second apart; when the handle is dropped or closed they
-//! are withdrawn (TTL 0) and the task ends.
+//! records are announced twice, a second apart ([`Responder::announced`] waits for both);
+//! when the handle is dropped or closed they are withdrawn (TTL 0) and the task ends.
 //!
 //! Not done: probing and conflict resolution, known-answer suppression, the random delay
 //! before multicast answers to shared records.
@@ -22,7 +22,7 @@ use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::time::Duration;
 
 use tokio::net::UdpSocket;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::decode::decode;
@@ -79,6 +79,7 @@ enum Command {
 pub struct Responder {
     commands: mpsc::Sender<Command>,
     local_addr: SocketAddrV4,
+    announced: watch::Receiver<bool>,
     task: Option<JoinHandle<()>>,
 }
 
@@ -102,12 +103,25 @@ impl Responder {
             Ok(SocketAddr::V6(_)) | Err(_) => SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0),
         };
         let (commands, receiver) = mpsc::channel(4);
-        let task = tokio::spawn(run(sockets, zone, receiver));
+        let (announced_tx, announced) = watch::channel(false);
+        let task = tokio::spawn(run(sockets, zone, receiver, announced_tx));
         Ok(Self {
             commands,
             local_addr,
+            announced,
             task: Some(task),
         })
+    }
+
+    /// Waits until both start-up announcements have been sent (about a second after
+    /// [`bind`](Self::bind)), or the responder has ended. From then on the records go out
+    /// only as answers to queries (and on [`update`](Self::update)), so what a scanner
+    /// started afterwards hears depends on its own queries alone. Callers bound the wait
+    /// with their own timeout.
+    pub async fn announced(&self) {
+        let mut announced = self.announced.clone();
+        // An error means the task ended: nothing more will be announced.
+        let _ = announced.wait_for(|done| *done).await;
     }
 
     /// The address of the listening socket (in unicast mode, where to send queries).
@@ -265,7 +279,12 @@ enum Event {
     Reannounce,
 }
 
-async fn run(mut sockets: Sockets, mut zone: Zone, mut commands: mpsc::Receiver<Command>) {
+async fn run(
+    mut sockets: Sockets,
+    mut zone: Zone,
+    mut commands: mpsc::Receiver<Command>,
+    announced: watch::Sender<bool>,
+) {
     let mut buffer = vec![0u8; RECEIVE_BUFFER];
     sockets.send_multicast(&zone.announcement(false)).await;
     let reannounce = tokio::time::sleep(Duration::from_secs(1));
@@ -291,6 +310,7 @@ async fn run(mut sockets: Sockets, mut zone: Zone, mut commands: mpsc::Receiver<
             Event::Reannounce => {
                 reannounced = true;
                 sockets.send_multicast(&zone.announcement(false)).await;
+                announced.send_replace(true);
             }
             Event::Command(Some(Command::Update(new_zone, done))) => {
                 let goodbye = withdrawn(&zone, &new_zone);

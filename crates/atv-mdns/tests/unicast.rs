@@ -60,6 +60,19 @@ async fn finds_every_service_of_the_responder() {
     );
 }
 
+#[tokio::test]
+async fn start_up_announcements_end_and_answers_go_on() {
+    let (responder, announcements) = loopback_responder().await;
+    tokio::time::timeout(Duration::from_secs(30), responder.announced())
+        .await
+        .expect("the start-up announcements end");
+    let response = unicast(&options(responder.local_addr().port()))
+        .await
+        .expect("scan works");
+    assert_matches(&response, &announcements);
+    responder.close().await;
+}
+
 /// A host that has services of only some of the asked types leaves the other query
 /// messages unanswered (responders stay silent when nothing matches): the scan must still
 /// end once the host's records are complete and it has gone quiet, not at the timeout.

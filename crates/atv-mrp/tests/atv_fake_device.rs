@@ -16,7 +16,7 @@ use atv_core::interface::{DeviceListener, Metadata, PairingHandler, RemoteContro
 use atv_core::{DeviceState, InfoSettings, InputAction, Properties, Protocol, Service};
 use atv_fake::FakeDevice;
 use atv_fake::mrp::pairing::PYATV_CLIENT_CREDENTIALS;
-use atv_mrp::{MrpClient, MrpClientConfig, MrpPairingHandler};
+use atv_mrp::{CloseReason, MrpClient, MrpClientConfig, MrpPairingHandler};
 
 use atv_fake_support::{
     LOCALHOST, WAIT, config, connected, pair, playing, port, start_demo, wait_for, within_limit,
@@ -240,7 +240,7 @@ async fn heartbeats_are_sent() {
 }
 
 #[tokio::test]
-async fn connection_loss_is_reported_exactly_once() {
+async fn device_going_away_is_reported_closed_exactly_once() {
     within_limit(async {
         let (fake, client) = connected().await;
         let events = Arc::new(ConnectionEvents::default());
@@ -248,11 +248,14 @@ async fn connection_loss_is_reported_exactly_once() {
         client.set_device_listener(Some(Arc::downgrade(&listener)));
         let connection = client.connection().expect("connected");
 
+        // The fake closes its sockets cleanly (end of stream): closed, not lost, as
+        // pyatv reports it.
         fake.shutdown().await;
-        tokio::time::timeout(WAIT, connection.closed())
+        let reason = tokio::time::timeout(WAIT, connection.closed())
             .await
-            .expect("loss noticed in time");
-        wait_for("the loss reported", || !events.seen().is_empty()).await;
+            .expect("the end noticed in time");
+        assert_eq!(reason, CloseReason::ClosedByDevice);
+        wait_for("the end reported", || !events.seen().is_empty()).await;
         // Closing afterwards and using the interfaces report nothing more.
         client.close().await;
         let error = client
@@ -263,9 +266,7 @@ async fn connection_loss_is_reported_exactly_once() {
         assert!(matches!(error, atv_core::Error::BlockedState(_)), "{error}");
         client.close().await;
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let seen = events.seen();
-        assert_eq!(seen.len(), 1, "{seen:?}");
-        assert!(seen[0].starts_with("lost: "), "{seen:?}");
+        assert_eq!(events.seen(), ["closed"]);
     })
     .await;
 }

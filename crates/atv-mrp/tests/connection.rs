@@ -1,7 +1,8 @@
 //! The connection task against an in-process peer (one end of an in-memory pipe):
 //! replies matched by identifier and by type, timeouts, the cap on waiting requests,
 //! unsolicited messages to the observer then to subscribers, closing and dropping,
-//! and the end reported exactly once.
+//! and the end reported exactly once (closed when the peer ends the stream cleanly, lost
+//! on a reset or malformed data).
 
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
@@ -256,19 +257,98 @@ async fn close_fails_waiters_and_reports_closed_once() {
 }
 
 #[tokio::test]
-async fn peer_going_away_is_reported_lost_once() {
-    let (connection, peer) = connect(ConnectionOptions::default());
+async fn peer_closing_cleanly_is_reported_closed_once() {
+    let (connection, mut peer) = connect(ConnectionOptions::default());
+    let (events, _listener) = listen(&connection);
+    let waiting = tokio::spawn({
+        let c = connection.clone();
+        async move { c.request(message(MessageType::GenericMessage, None)).await }
+    });
+    next(&mut peer).await;
+    // End of stream without an error: closed, as pyatv reports it.
+    drop(peer);
+    assert_eq!(connection.closed().await, CloseReason::ClosedByDevice);
+    // The request waiting for a reply fails, saying why.
+    let error = waiting.await.unwrap().unwrap_err();
+    assert!(matches!(error, MrpError::ConnectionLost { .. }), "{error}");
+    assert!(
+        error.to_string().contains("closed the connection"),
+        "{error}"
+    );
+    connection.close().await;
+    assert_eq!(*events.0.lock().unwrap(), ["closed"]);
+    // A listener set afterwards still hears about it, once.
+    let (late, _late_listener) = listen(&connection);
+    assert_eq!(*late.0.lock().unwrap(), ["closed"]);
+}
+
+/// A connection over real TCP sockets: ours, and the peer's end.
+async fn tcp_connect() -> (MrpConnection, tokio::net::TcpStream) {
+    let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+        .await
+        .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (connection, accepted) = tokio::join!(
+        MrpConnection::connect(
+            std::net::Ipv4Addr::LOCALHOST.into(),
+            port,
+            Duration::from_secs(5)
+        ),
+        listener.accept()
+    );
+    (connection.unwrap(), accepted.unwrap().0)
+}
+
+#[tokio::test]
+async fn peer_closing_a_tcp_socket_is_reported_closed_once() {
+    let (connection, peer) = tcp_connect().await;
     let (events, _listener) = listen(&connection);
     drop(peer);
-    let reason = connection.closed().await;
+    let reason = tokio::time::timeout(Duration::from_secs(5), connection.closed())
+        .await
+        .unwrap();
+    assert_eq!(reason, CloseReason::ClosedByDevice);
+    connection.close().await;
+    assert_eq!(*events.0.lock().unwrap(), ["closed"]);
+}
+
+#[tokio::test]
+async fn peer_resetting_a_tcp_socket_is_reported_lost_once() {
+    let (connection, peer) = tcp_connect().await;
+    let (events, _listener) = listen(&connection);
+    // A zero linger time makes the close a reset (RST), not an end of stream.
+    peer.set_zero_linger().unwrap();
+    drop(peer);
+    let reason = tokio::time::timeout(Duration::from_secs(5), connection.closed())
+        .await
+        .unwrap();
     assert!(matches!(reason, CloseReason::Lost(_)), "{reason:?}");
+    let error = connection
+        .request(message(MessageType::GenericMessage, None))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, MrpError::ConnectionLost { .. }), "{error}");
     connection.close().await;
     let seen = events.0.lock().unwrap().clone();
     assert_eq!(seen.len(), 1, "{seen:?}");
-    assert!(seen[0].contains("closed the connection"), "{seen:?}");
-    // A listener set afterwards still hears about it, once.
-    let (late, _late_listener) = listen(&connection);
-    assert_eq!(late.0.lock().unwrap().len(), 1);
+    assert!(seen[0].starts_with("lost: "), "{seen:?}");
+}
+
+#[tokio::test]
+async fn peer_ending_in_the_middle_of_a_frame_is_reported_lost_once() {
+    let (connection, peer) = connect(ConnectionOptions::default());
+    let (events, _listener) = listen(&connection);
+    let mut raw = peer.into_inner();
+    // A length prefix of 100 bytes, then 3 of them, then the end of the stream.
+    tokio::io::AsyncWriteExt::write_all(&mut raw, &[100, 1, 2, 3])
+        .await
+        .unwrap();
+    drop(raw);
+    let reason = connection.closed().await;
+    assert!(matches!(reason, CloseReason::Lost(_)), "{reason:?}");
+    let seen = events.0.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(seen[0].starts_with("lost: "), "{seen:?}");
 }
 
 #[tokio::test]

@@ -59,7 +59,7 @@ async fn lost_reason(connection: &MrpConnection) -> String {
         .unwrap()
     {
         CloseReason::Lost(reason) => reason,
-        CloseReason::Requested => panic!("closed, not lost"),
+        other => panic!("{other:?}, not lost"),
     }
 }
 

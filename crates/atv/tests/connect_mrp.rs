@@ -175,6 +175,9 @@ async fn device_going_away_is_reported_once_and_closes_the_device() {
         .expect("the facade closes when the device goes away");
         atv.close().await;
         assert_eq!(events.total(), 1);
+        // The fake closed its socket cleanly: closed, not lost, as pyatv reports an end
+        // of stream.
+        assert_eq!(events.closed.load(Ordering::SeqCst), 1);
         assert!(matches!(
             atv.metadata().playing().await,
             Err(Error::BlockedState(_))

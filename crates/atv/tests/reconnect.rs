@@ -221,6 +221,16 @@ async fn restarted_device_is_found_again_and_updates_resume() {
     // connected, lost, then (reconnecting, attempt_failed) pairs, reconnecting,
     // reconnected, closed.
     assert_eq!(names[..2], ["connected", "lost"], "{names:?}");
+    // The fake closed its socket cleanly (reported closed, not lost, by the protocol);
+    // the reconnecting device takes that as a loss all the same.
+    assert!(
+        matches!(
+            recorder.events().get(1),
+            Some(ConnectionEvent::Lost { error: None })
+        ),
+        "{:?}",
+        recorder.events()
+    );
     assert_eq!(
         names[names.len() - 3..],
         ["reconnecting", "reconnected", "closed"]

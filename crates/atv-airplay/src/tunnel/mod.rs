@@ -6,20 +6,25 @@
 //! [`RemoteControlSession::open`] returns one end of an in-memory pipe carrying plain
 //! varint-framed MRP, so atv-mrp's client runs over it unchanged
 //! ([`TunnelTransport`] implements its `SecuredTransport`).
+//!
+//! How the tunnel ends reaches MRP's listener as pyatv reports it: the device closing
+//! the data channel (or the control connection) cleanly is an end of stream, reported
+//! as closed; a reset, bad data or unanswered feedback is an error, reported as lost.
 
 mod data_channel;
 mod event_channel;
+mod stream;
 mod transport;
 
+pub use stream::TunnelStream;
 pub use transport::TunnelTransport;
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use plist::Value;
 use rand::Rng;
-use tokio::io::DuplexStream;
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -29,7 +34,7 @@ use atv_pairing::session_keys::{self, AIRPLAY_CONTROL, AIRPLAY_EVENTS};
 use atv_pairing::{Credentials, SharedSecret};
 
 use crate::auth::{Verified, verify};
-use crate::control_connection::{CONNECT_TIMEOUT, ControlConnection};
+use crate::control_connection::{CLOSED_BY_DEVICE, CONNECT_TIMEOUT, ControlConnection};
 use crate::error::{AirPlayError, Result};
 use crate::player::random_uuid;
 use crate::plist_body::dictionary;
@@ -47,7 +52,7 @@ const PIPE_CAPACITY: usize = 256 * 1024;
 /// A live remote-control session; dropping it tears everything down.
 #[derive(Debug)]
 pub struct RemoteControlSession {
-    rtsp: std::sync::Arc<RtspClient>,
+    rtsp: Arc<RtspClient>,
     tasks: Mutex<JoinSet<()>>,
 }
 
@@ -60,7 +65,7 @@ impl RemoteControlSession {
         port: u16,
         credentials: Option<&Credentials>,
         info: &InfoSettings,
-    ) -> Result<(Self, DuplexStream)> {
+    ) -> Result<(Self, TunnelStream)> {
         let connection = ControlConnection::connect(address, port).await?;
         match Self::start(connection.clone(), credentials, info).await {
             Ok(opened) => Ok(opened),
@@ -75,7 +80,7 @@ impl RemoteControlSession {
         connection: ControlConnection,
         credentials: Option<&Credentials>,
         info: &InfoSettings,
-    ) -> Result<(Self, DuplexStream)> {
+    ) -> Result<(Self, TunnelStream)> {
         let Verified::Secret(secret) = verify(&connection, credentials).await? else {
             return Err(AirPlayError::Authentication(
                 "the remote-control tunnel needs HAP or transient credentials; pair with \
@@ -87,7 +92,7 @@ impl RemoteControlSession {
             .enable_encryption(secret.session_keys(AIRPLAY_CONTROL))
             .await?;
         let peer = connection.peer_addr().ip();
-        let rtsp = std::sync::Arc::new(RtspClient::new(connection));
+        let rtsp = Arc::new(RtspClient::new(connection));
         let mut tasks = JoinSet::new();
 
         // Event channel: must exist, carries nothing we need.
@@ -114,34 +119,21 @@ impl RemoteControlSession {
         let data_socket = connect(peer, data_port).await?;
         let (mrp_end, bridge_end) = tokio::io::duplex(PIPE_CAPACITY);
         let stop = CancellationToken::new();
+        let end = Arc::new(stream::TunnelEnd::default());
         tasks.spawn(data_channel::run(
             data_socket,
             data_stream_keys(&secret, seed),
             bridge_end,
             stop.clone(),
+            Arc::clone(&end),
         ));
-
-        let feedback = std::sync::Arc::clone(&rtsp);
-        tasks.spawn(async move {
-            let mut ticker = tokio::time::interval(FEEDBACK_INTERVAL);
-            ticker.tick().await;
-            loop {
-                ticker.tick().await;
-                if let Err(error) = feedback.feedback().await {
-                    tracing::debug!(%error, "AirPlay feedback failed; ending the session");
-                    feedback.connection().close().await;
-                    // Ends the data channel, so MRP sees the connection lost.
-                    stop.cancel();
-                    return;
-                }
-            }
-        });
+        tasks.spawn(keep_alive(Arc::clone(&rtsp), stop, Arc::clone(&end)));
         Ok((
             Self {
                 rtsp,
                 tasks: Mutex::new(tasks),
             },
-            mrp_end,
+            TunnelStream::new(mrp_end, end),
         ))
     }
 
@@ -161,6 +153,45 @@ impl RemoteControlSession {
         tasks.shutdown().await;
         self.rtsp.connection().close().await;
     }
+}
+
+/// Sends `POST /feedback` every [`FEEDBACK_INTERVAL`] until the control connection
+/// ends; then stops the data channel, which ends MRP's side: as closed when the device
+/// closed the control connection cleanly, as lost otherwise (a failed feedback, a reset).
+async fn keep_alive(rtsp: Arc<RtspClient>, stop: CancellationToken, end: Arc<stream::TunnelEnd>) {
+    let connection = rtsp.connection();
+    let mut ticker = tokio::time::interval(FEEDBACK_INTERVAL);
+    ticker.tick().await;
+    loop {
+        tokio::select! {
+            reason = connection.closed() => {
+                if reason == CLOSED_BY_DEVICE {
+                    tracing::debug!("the device closed the AirPlay control connection");
+                } else {
+                    tracing::debug!(%reason, "the AirPlay control connection ended");
+                    end.fail(format!("the AirPlay control connection ended: {reason}"));
+                }
+                break;
+            }
+            _ = ticker.tick() => {
+                if let Err(error) = rtsp.feedback().await {
+                    tracing::debug!(%error, "AirPlay feedback failed; ending the session");
+                    // The device closing the connection under a request is still a
+                    // clean end.
+                    let clean = matches!(
+                        &error,
+                        AirPlayError::Closed { reason } if reason == CLOSED_BY_DEVICE
+                    );
+                    if !clean {
+                        end.fail(format!("AirPlay feedback failed: {error}"));
+                    }
+                    connection.close().await;
+                    break;
+                }
+            }
+        }
+    }
+    stop.cancel();
 }
 
 fn data_stream_keys(secret: &SharedSecret, seed: u64) -> atv_pairing::SessionKeys {

@@ -9,14 +9,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
-use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use tokio::time::{Instant, sleep_until, timeout};
 use tokio_util::codec::Framed;
 
 use super::pending::{Pending, ReplyHook, ReplyKey, ReplyResult, Waiter};
 use super::session_codec::{Inbound, SessionCodec};
-use super::{CloseReason, ListenerState, MessageObserver, message_type_name};
+use super::{CloseReason, DEVICE_CLOSED, ListenerState, MessageObserver, message_type_name};
 use crate::error::MrpError;
 use crate::protobuf::ProtocolMessage;
 
@@ -54,6 +54,8 @@ pub(super) struct Driver<S> {
 /// Why the loop stopped.
 enum Exit {
     Requested,
+    /// The device closed its end (end of stream, no error).
+    ClosedByDevice,
     Failed(MrpError),
 }
 
@@ -63,6 +65,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Driver<S> {
         let exit = self.serve().await;
         let (error, reason) = match exit {
             Exit::Requested => (MrpError::Closed, CloseReason::Requested),
+            Exit::ClosedByDevice => (
+                MrpError::ConnectionLost {
+                    reason: DEVICE_CLOSED.into(),
+                },
+                CloseReason::ClosedByDevice,
+            ),
             Exit::Failed(error) => {
                 let reason = CloseReason::Lost(error.reason());
                 (error, reason)
@@ -83,6 +91,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Driver<S> {
                 Command::Close { .. } => {}
             }
         }
+        // Shut our end down politely (the device closed its end, or we are done); the
+        // socket is dropped right after either way.
+        let _ = timeout(self.write_timeout, self.framed.get_mut().shutdown()).await;
         // The listener hears first, so that whoever waits for the end finds it told.
         self.listener.finish(reason.clone());
         self.closed.send_replace(Some(reason));
@@ -102,11 +113,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Driver<S> {
                     }
                 },
                 inbound = self.framed.next() => match inbound {
-                    None => {
-                        return Exit::Failed(MrpError::ConnectionLost {
-                            reason: "the device closed the connection".into(),
-                        });
-                    }
+                    None => return Exit::ClosedByDevice,
                     Some(Err(error)) => return Exit::Failed(error),
                     Some(Ok(Inbound::Message(message))) => self.handle_message(*message),
                     Some(Ok(Inbound::Undecodable(error))) => {

@@ -9,9 +9,11 @@
 //! the task encrypts inside its codec; nothing above notices.
 //!
 //! The connection ends when [`MrpConnection::close`] is called, when every handle is
-//! dropped, or on an error; waiting requests then fail, and the
-//! [`DeviceListener`], if one is set, hears about
-//! it exactly once.
+//! dropped, when the device closes its end, or on an error; waiting requests then fail,
+//! and the [`DeviceListener`], if one is set, hears about it exactly once: as closed
+//! when we or the device closed the stream cleanly (end of stream without an error, as
+//! pyatv reports it), as lost on an error (reset, malformed data, a failed write, a
+//! [`MrpConnection::fail`]).
 
 mod driver;
 pub(crate) mod pending;
@@ -88,11 +90,17 @@ impl fmt::Debug for ConnectionOptions {
     }
 }
 
+/// Why requests fail once the device closed its end.
+const DEVICE_CLOSED: &str = "the device closed the connection";
+
 /// How a connection ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CloseReason {
     /// It was closed on purpose.
     Requested,
+    /// The device closed its end cleanly (end of stream, no error); reported to the
+    /// listener as closed, not lost, as pyatv does.
+    ClosedByDevice,
     /// It failed; the text says why.
     Lost(String),
 }
@@ -141,7 +149,9 @@ impl ListenerState {
 
     fn report(due: Option<(Arc<dyn DeviceListener>, CloseReason)>) {
         match due {
-            Some((listener, CloseReason::Requested)) => listener.connection_closed(),
+            Some((listener, CloseReason::Requested | CloseReason::ClosedByDevice)) => {
+                listener.connection_closed();
+            }
             Some((listener, CloseReason::Lost(reason))) => {
                 listener.connection_lost(&atv_core::Error::ConnectionLost(reason));
             }
@@ -320,6 +330,9 @@ impl MrpConnection {
         match &*self.inner.closed.borrow() {
             Some(CloseReason::Lost(reason)) => MrpError::ConnectionLost {
                 reason: reason.clone(),
+            },
+            Some(CloseReason::ClosedByDevice) => MrpError::ConnectionLost {
+                reason: DEVICE_CLOSED.into(),
             },
             _ => MrpError::Closed,
         }
