@@ -3,117 +3,21 @@
 //! public API, checked against what the fake device recorded.
 #![cfg(feature = "companion")]
 
-use std::future::Future;
-use std::net::{IpAddr, Ipv4Addr};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+mod support;
+
+use support::{Recorder, WAIT, device_config, eventually, pair_into, within_limit};
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use atv::core::interface::{AudioListener, DeviceListener, KeyboardListener, PowerListener};
 use atv::core::{
-    App, FeatureName, FeatureState, InputAction, KeyboardFocusState, MemoryStorage, OutputDevice,
-    PowerState, Storage, TouchAction, UserAccount,
+    App, FeatureName, FeatureState, InputAction, KeyboardFocusState, MemoryStorage, PowerState,
+    Storage, TouchAction, UserAccount,
 };
-use atv::{
-    AppleTv, ConnectOptions, DeviceConfig, Error, PairOptions, Properties, Protocol, Service,
-    connect, pair,
-};
+use atv::{AppleTv, ConnectOptions, Error, Protocol, connect};
 use atv_fake::companion::{HidButtonEvent, Launch, MediaCommand};
 use atv_fake::{FakeDevice, RunningFake};
-
-const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
-/// The PIN atv's fake device pairs with.
-const PIN: u32 = 1111;
-/// How long the fake (or a listener) may take to show a change.
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn within_limit(body: impl Future<Output = ()>) {
-    tokio::time::timeout(Duration::from_secs(120), body)
-        .await
-        .expect("test took too long");
-}
-
-/// Waits until `condition` holds; false after [`WAIT`].
-async fn eventually(mut condition: impl FnMut() -> bool) -> bool {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while tokio::time::Instant::now() < deadline {
-        if condition() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    condition()
-}
-
-/// Records every listener call.
-#[derive(Default)]
-struct Recorder {
-    lost: AtomicUsize,
-    closed: AtomicUsize,
-    power: Mutex<Vec<(PowerState, PowerState)>>,
-    volume: Mutex<Vec<(f64, f64)>>,
-    focus: Mutex<Vec<(KeyboardFocusState, KeyboardFocusState)>>,
-}
-
-impl DeviceListener for Recorder {
-    fn connection_lost(&self, _error: &Error) {
-        self.lost.fetch_add(1, Ordering::SeqCst);
-    }
-
-    fn connection_closed(&self) {
-        self.closed.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-impl PowerListener for Recorder {
-    fn powerstate_update(&self, old: PowerState, new: PowerState) {
-        self.power.lock().unwrap().push((old, new));
-    }
-}
-
-impl AudioListener for Recorder {
-    fn volume_update(&self, old_level: f64, new_level: f64) {
-        self.volume.lock().unwrap().push((old_level, new_level));
-    }
-
-    fn volume_device_update(&self, _device: &OutputDevice, _old: f64, _new: f64) {}
-
-    fn outputdevices_update(&self, _old: &[OutputDevice], _new: &[OutputDevice]) {}
-}
-
-impl KeyboardListener for Recorder {
-    fn focusstate_update(&self, old: KeyboardFocusState, new: KeyboardFocusState) {
-        self.focus.lock().unwrap().push((old, new));
-    }
-}
-
-fn companion_config(fake: &RunningFake) -> DeviceConfig {
-    let port = fake.ports().companion.expect("Companion enabled");
-    let mut config = DeviceConfig::new(LOCALHOST, "Fake");
-    config.add_service(Service::new(
-        Some(fake.identifier().to_owned()),
-        Protocol::Companion,
-        port,
-        Properties::new(),
-    ));
-    config
-}
-
-/// Pairs Companion through `atv::pair` with PIN 1111, into `storage`.
-async fn pair_into(config: &DeviceConfig, storage: &Arc<dyn Storage>) -> String {
-    let options = PairOptions::default().storage(Arc::clone(storage));
-    let mut handler = pair(config, Protocol::Companion, options)
-        .await
-        .expect("pair");
-    assert!(handler.device_provides_pin());
-    handler.begin().await.expect("begin pairing");
-    handler.pin(PIN);
-    handler.finish().await.expect("finish pairing");
-    assert!(handler.has_paired());
-    let credentials = handler.service().credentials.clone().expect("credentials");
-    handler.close().await.expect("close pairing");
-    credentials
-}
 
 /// A paired and connected device with every listener set.
 struct Connected {
@@ -134,9 +38,9 @@ async fn pair_and_connect() -> Connected {
         .start()
         .await
         .unwrap();
-    let config = companion_config(&fake);
+    let config = device_config(&fake, &[Protocol::Companion]);
     let storage: Arc<dyn Storage> = Arc::new(MemoryStorage::new());
-    let credentials = pair_into(&config, &storage).await;
+    let credentials = pair_into(&config, Protocol::Companion, &storage).await;
     let stored = storage.get_settings(&config).await.unwrap();
     assert_eq!(stored.protocols.companion.credentials, Some(credentials));
     assert!(

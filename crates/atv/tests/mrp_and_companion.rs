@@ -5,117 +5,21 @@
 //! device is reported once.
 #![cfg(all(feature = "mrp", feature = "companion"))]
 
-use std::future::Future;
-use std::net::{IpAddr, Ipv4Addr};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+mod support;
+
+use support::{Recorder, WAIT, device_config, eventually, pair_into, within_limit};
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use atv::core::interface::{AudioListener, DeviceListener, KeyboardListener};
 use atv::core::{
-    FeatureName, FeatureState, InputAction, KeyboardFocusState, MemoryStorage, OutputDevice,
-    PowerState, Storage,
+    FeatureName, FeatureState, InputAction, KeyboardFocusState, MemoryStorage, PowerState, Storage,
 };
-use atv::{
-    AppleTv, ConnectOptions, DeviceConfig, Error, PairOptions, Properties, Protocol, Service,
-    connect, pair,
-};
+use atv::{AppleTv, ConnectOptions, Error, Protocol, connect};
 use atv_fake::companion::HidButtonEvent;
 use atv_fake::{FakeDevice, RunningFake};
-
-const LOCALHOST: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
-/// The PIN atv's fake device pairs with (both protocols).
-const PIN: u32 = 1111;
-/// How long the fake (or a listener) may take to show a change.
-const WAIT: Duration = Duration::from_secs(10);
-
-async fn within_limit(body: impl Future<Output = ()>) {
-    tokio::time::timeout(Duration::from_secs(120), body)
-        .await
-        .expect("test took too long");
-}
-
-/// Waits until `condition` holds; false after [`WAIT`].
-async fn eventually(mut condition: impl FnMut() -> bool) -> bool {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while tokio::time::Instant::now() < deadline {
-        if condition() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    condition()
-}
-
-#[derive(Default)]
-struct Recorder {
-    lost: AtomicUsize,
-    closed: AtomicUsize,
-    volume: Mutex<Vec<(f64, f64)>>,
-    focus: Mutex<Vec<(KeyboardFocusState, KeyboardFocusState)>>,
-}
-
-impl Recorder {
-    fn events(&self) -> usize {
-        self.lost.load(Ordering::SeqCst) + self.closed.load(Ordering::SeqCst)
-    }
-}
-
-impl DeviceListener for Recorder {
-    fn connection_lost(&self, _error: &Error) {
-        self.lost.fetch_add(1, Ordering::SeqCst);
-    }
-
-    fn connection_closed(&self) {
-        self.closed.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-impl AudioListener for Recorder {
-    fn volume_update(&self, old_level: f64, new_level: f64) {
-        self.volume.lock().unwrap().push((old_level, new_level));
-    }
-
-    fn volume_device_update(&self, _device: &OutputDevice, _old: f64, _new: f64) {}
-
-    fn outputdevices_update(&self, _old: &[OutputDevice], _new: &[OutputDevice]) {}
-}
-
-impl KeyboardListener for Recorder {
-    fn focusstate_update(&self, old: KeyboardFocusState, new: KeyboardFocusState) {
-        self.focus.lock().unwrap().push((old, new));
-    }
-}
-
-fn device_config(fake: &RunningFake) -> DeviceConfig {
-    let ports = fake.ports();
-    let mut config = DeviceConfig::new(LOCALHOST, "Fake");
-    for (protocol, port) in [
-        (Protocol::Mrp, ports.mrp.expect("MRP enabled")),
-        (
-            Protocol::Companion,
-            ports.companion.expect("Companion enabled"),
-        ),
-    ] {
-        config.add_service(Service::new(
-            Some(fake.identifier().to_owned()),
-            protocol,
-            port,
-            Properties::new(),
-        ));
-    }
-    config
-}
-
-async fn pair_into(config: &DeviceConfig, protocol: Protocol, storage: &Arc<dyn Storage>) {
-    let options = PairOptions::default().storage(Arc::clone(storage));
-    let mut handler = pair(config, protocol, options).await.expect("pair");
-    handler.begin().await.expect("begin pairing");
-    handler.pin(PIN);
-    handler.finish().await.expect("finish pairing");
-    assert!(handler.has_paired(), "{protocol}");
-    handler.close().await.expect("close pairing");
-}
 
 struct Connected {
     fake: RunningFake,
@@ -134,7 +38,7 @@ async fn pair_and_connect() -> Connected {
         .start()
         .await
         .unwrap();
-    let config = device_config(&fake);
+    let config = device_config(&fake, &[Protocol::Mrp, Protocol::Companion]);
     let storage: Arc<dyn Storage> = Arc::new(MemoryStorage::new());
     pair_into(&config, Protocol::Mrp, &storage).await;
     pair_into(&config, Protocol::Companion, &storage).await;
