@@ -14,6 +14,8 @@
 //! The namespace test needs root (skipped elsewhere, required under CI); pyatv's runs
 //! are skipped without its venv (ATV_PYTHON).
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -24,6 +26,7 @@ use atv_fake::airplay::AirPlayConfig;
 use atv_fake::{FakeDevice, FakeState};
 use atv_tests::netns::{ADDRESS_A, ChildGuard, NetnsPair};
 use serde_json::Value;
+use support::pyatv_tool;
 
 const ATVREMOTE: &str = env!("CARGO_BIN_EXE_atvremote");
 const ATVSCRIPT: &str = env!("CARGO_BIN_EXE_atvscript");
@@ -143,12 +146,6 @@ fn assert_prints(output: &Output, what: &str, parts: &[&str]) {
     }
 }
 
-/// pyatv's atvremote, when its venv is there.
-fn pyatv_atvremote() -> Option<PathBuf> {
-    let python = atv_tests::pyatv_python()?;
-    Some(python.parent()?.join("atvremote"))
-}
-
 #[test]
 fn atvremote_pairs_and_controls_through_the_tunnel() {
     let Some(pair) = NetnsPair::create() else {
@@ -200,7 +197,7 @@ fn atvremote_pairs_and_controls_through_the_tunnel() {
     let ours_playing = stdout_of(&output, "atvremote playing");
 
     // pyatv's atvremote, on a copy of the storage our atvremote wrote, prints the same.
-    if let Some(pyatv) = pyatv_atvremote() {
+    if let Some(pyatv) = pyatv_tool("atvremote") {
         let copy = tempfile::tempdir().expect("scratch directory");
         std::fs::copy(
             dir.path().join("storage.conf"),
@@ -297,7 +294,7 @@ fn atvremote_plays_a_local_file_over_airplay() {
 /// pyatv's atvremote plays the same way against the same fake (AirPlay 2's `/play`).
 #[test]
 fn pyatv_atvremote_plays_a_local_file_over_airplay() {
-    if let Some(pyatv) = pyatv_atvremote() {
+    if let Some(pyatv) = pyatv_tool("atvremote") {
         play_local_file(&pyatv);
     }
 }
@@ -372,7 +369,7 @@ fn atvremote_pairs_with_an_airplay1_device_and_plays() {
 /// pyatv's atvremote does the same against the same fake.
 #[test]
 fn pyatv_atvremote_pairs_with_an_airplay1_device_and_plays() {
-    if let Some(pyatv) = pyatv_atvremote() {
+    if let Some(pyatv) = pyatv_tool("atvremote") {
         legacy_pair_and_play(&pyatv);
     }
 }

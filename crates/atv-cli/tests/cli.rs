@@ -3,9 +3,12 @@
 //! answers (a bound UDP socket that stays silent). Where pyatv's venv is available the
 //! same scans are run with pyatv's own tools and the outputs compared.
 
+mod support;
+
 use std::net::UdpSocket;
-use std::path::PathBuf;
 use std::process::{Command, Output};
+
+use support::pyatv_tool;
 
 const ATVREMOTE: &str = env!("CARGO_BIN_EXE_atvremote");
 const ATVSCRIPT: &str = env!("CARGO_BIN_EXE_atvscript");
@@ -274,12 +277,6 @@ fn invalid_unicast_port_variable_is_reported() {
     let err = stderr(&out);
     assert!(err.contains("PYATV_UDNS_PORT"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
-}
-
-/// pyatv's tools from the venv, when there is one.
-fn pyatv_tool(name: &str) -> Option<PathBuf> {
-    let python = atv_tests::pyatv_python()?;
-    Some(python.parent()?.join(name))
 }
 
 /// The fields of one `"key": value` JSON object printed on one line, for comparing

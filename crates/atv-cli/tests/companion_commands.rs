@@ -2,61 +2,16 @@
 //! against atv-fake's Companion service, next to pyatv's atvremote running the same
 //! commands on a copy of the same storage: the output must be the same.
 
-use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+mod support;
+
+use std::path::Path;
 use std::time::Duration;
 
-use atv_fake::{FakeDevice, RunningFake};
-use tokio::io::AsyncWriteExt;
-use tokio::process::Command;
-use tokio::time::timeout;
+use atv_fake::FakeDevice;
+use support::{manual_args, pyatv_tool, run, text};
 
 const ATVREMOTE: &str = env!("CARGO_BIN_EXE_atvremote");
 const RUN_LIMIT: Duration = Duration::from_secs(30);
-
-fn manual_args(fake: &RunningFake, storage: &Path) -> Vec<String> {
-    let port = fake.ports().companion.expect("fake serves Companion");
-    [
-        "--manual",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--protocol",
-        "companion",
-        "--id",
-        fake.identifier(),
-        "--storage-filename",
-        &storage.display().to_string(),
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect()
-}
-
-async fn run(program: &Path, home: &Path, args: &[String], stdin: &str) -> Output {
-    let mut child = Command::new(program)
-        .args(args)
-        .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("tool starts");
-    let mut input = child.stdin.take().expect("stdin piped");
-    input.write_all(stdin.as_bytes()).await.expect("stdin");
-    drop(input);
-    timeout(RUN_LIMIT, child.wait_with_output())
-        .await
-        .expect("tool finished in time")
-        .expect("tool output")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn companion_commands_match_pyatv() {
@@ -74,9 +29,10 @@ async fn companion_commands_match_pyatv() {
     let theirs = dir.path().join("theirs.json");
     let paired = run(
         Path::new(ATVREMOTE),
-        &home,
-        &[manual_args(&fake, &ours), vec!["pair".into()]].concat(),
+        &[manual_args(&fake, "companion", &ours), vec!["pair".into()]].concat(),
         "1111\n",
+        Some(&home),
+        RUN_LIMIT,
     )
     .await;
     assert!(
@@ -102,9 +58,9 @@ async fn companion_commands_match_pyatv() {
         "power_state",
         "switch_account=E1A2B3C4-0002",
     ];
-    let mut args = manual_args(&fake, &ours);
+    let mut args = manual_args(&fake, "companion", &ours);
     args.extend(commands.iter().map(|c| (*c).to_owned()));
-    let output = run(Path::new(ATVREMOTE), &home, &args, "").await;
+    let output = run(Path::new(ATVREMOTE), &args, "", Some(&home), RUN_LIMIT).await;
     assert!(output.status.success(), "{}", text(&output.stderr));
     let printed = text(&output.stdout);
     assert!(
@@ -113,11 +69,10 @@ async fn companion_commands_match_pyatv() {
     );
     assert!(printed.contains("Account: "), "{printed}");
 
-    if let Some(python) = atv_tests::pyatv_python() {
-        let pyatv: PathBuf = python.parent().expect("venv bin").join("atvremote");
-        let mut args = manual_args(&fake, &theirs);
+    if let Some(pyatv) = pyatv_tool("atvremote") {
+        let mut args = manual_args(&fake, "companion", &theirs);
         args.extend(commands.iter().map(|c| (*c).to_owned()));
-        let reference = run(&pyatv, &home, &args, "").await;
+        let reference = run(&pyatv, &args, "", Some(&home), RUN_LIMIT).await;
         assert!(
             reference.status.success(),
             "pyatv: {}",
@@ -127,9 +82,9 @@ async fn companion_commands_match_pyatv() {
     }
 
     // A bad argument is one line and a failure.
-    let mut args = manual_args(&fake, &ours);
+    let mut args = manual_args(&fake, "companion", &ours);
     args.push("swipe=1,2".into());
-    let output = run(Path::new(ATVREMOTE), &home, &args, "").await;
+    let output = run(Path::new(ATVREMOTE), &args, "", Some(&home), RUN_LIMIT).await;
     assert!(!output.status.success());
     assert_eq!(
         text(&output.stderr).lines().count(),

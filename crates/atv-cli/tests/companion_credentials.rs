@@ -4,14 +4,15 @@
 //! (`--companion-credentials`) or found in the storage file the first one wrote.
 //! Skipped without the pyatv venv, except under CI.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use atv_fake::{FakeDevice, RunningFake};
-use tokio::io::AsyncWriteExt;
+use support::{manual_args, pyatv_tool, run, text};
 use tokio::process::Command;
-use tokio::time::timeout;
 
 const ATVREMOTE: &str = env!("CARGO_BIN_EXE_atvremote");
 const RUN_LIMIT: Duration = Duration::from_secs(60);
@@ -29,8 +30,7 @@ struct Tools {
 
 impl Tools {
     fn new() -> Option<Self> {
-        let python = atv_tests::pyatv_python()?;
-        let pyatv = python.parent().expect("venv bin").join("atvremote");
+        let pyatv = pyatv_tool("atvremote")?;
         let dir = tempfile::tempdir().expect("temp dir");
         let home = dir.path().join("home");
         std::fs::create_dir(&home).expect("home");
@@ -47,23 +47,7 @@ impl Tools {
     }
 
     async fn run(&self, program: &Path, args: &[String], stdin: &str) -> Output {
-        let mut child = Command::new(program)
-            .args(args)
-            .env("HOME", &self.home)
-            .env_remove("XDG_CONFIG_HOME")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("tool starts");
-        let mut input = child.stdin.take().expect("stdin piped");
-        input.write_all(stdin.as_bytes()).await.expect("stdin");
-        drop(input);
-        let output = timeout(RUN_LIMIT, child.wait_with_output())
-            .await
-            .expect("tool finished in time")
-            .expect("tool output");
+        let output = run(program, args, stdin, Some(&self.home), RUN_LIMIT).await;
         assert!(
             output.status.success(),
             "{} {args:?} failed:\n{}{}",
@@ -83,30 +67,10 @@ impl Tools {
     }
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 /// `--manual` arguments for the fake's Companion service with storage file `storage`,
 /// then `rest`.
 fn args(fake: &RunningFake, storage: &Path, rest: &[&str]) -> Vec<String> {
-    let port = fake.ports().companion.expect("fake serves Companion");
-    let mut args: Vec<String> = [
-        "--manual",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--protocol",
-        "companion",
-        "--id",
-        fake.identifier(),
-        "--storage-filename",
-        &storage.display().to_string(),
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
+    let mut args = manual_args(fake, "companion", storage);
     args.extend(rest.iter().map(|s| (*s).to_owned()));
     args
 }

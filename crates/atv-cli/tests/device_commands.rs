@@ -3,11 +3,14 @@
 //! are checked against the fake's state, and the same commands run by pyatv's
 //! atvremote (from the venv) for a byte-for-byte comparison.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use atv_fake::{FakeDevice, RunningFake};
+use support::{manual_args, pyatv_tool, run, stderr, stdout};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::time::timeout;
@@ -18,59 +21,11 @@ const ATVSCRIPT: &str = env!("CARGO_BIN_EXE_atvscript");
 /// Limit for one tool run.
 const RUN_LIMIT: Duration = Duration::from_secs(30);
 
-/// `--manual` options pointing at the fake, with `storage` as storage file.
-fn manual_args(fake: &RunningFake, storage: &Path) -> Vec<String> {
-    let port = fake.ports().mrp.expect("fake serves MRP");
-    vec![
-        "--manual".into(),
-        "--address".into(),
-        "127.0.0.1".into(),
-        "--port".into(),
-        port.to_string(),
-        "--protocol".into(),
-        "mrp".into(),
-        "--id".into(),
-        fake.identifier().to_owned(),
-        "--storage-filename".into(),
-        storage.display().to_string(),
-    ]
-}
-
-/// Runs `program` with `args`, feeding it `stdin`; killed if it outlives the limit.
-async fn run(program: &Path, args: &[String], stdin: &str) -> Output {
-    let mut child = Command::new(program)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("tool starts");
-    let mut input = child.stdin.take().expect("stdin piped");
-    input
-        .write_all(stdin.as_bytes())
-        .await
-        .expect("stdin written");
-    drop(input);
-    timeout(RUN_LIMIT, child.wait_with_output())
-        .await
-        .expect("tool finished in time")
-        .expect("tool output")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
 /// Runs atvremote with the manual options plus `commands`.
 async fn remote(fake: &RunningFake, storage: &Path, commands: &[&str], stdin: &str) -> Output {
-    let mut args = manual_args(fake, storage);
+    let mut args = manual_args(fake, "mrp", storage);
     args.extend(commands.iter().map(|c| (*c).to_owned()));
-    run(Path::new(ATVREMOTE), &args, stdin).await
+    run(Path::new(ATVREMOTE), &args, stdin, None, RUN_LIMIT).await
 }
 
 async fn start_fake() -> RunningFake {
@@ -153,10 +108,10 @@ async fn pair_then_control_the_fake() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = closed.local_addr().expect("address").port().to_string();
     drop(closed);
-    let mut args = manual_args(&fake, &storage);
+    let mut args = manual_args(&fake, "mrp", &storage);
     args[4] = port;
     args.push("playing".into());
-    let output = run(Path::new(ATVREMOTE), &args, "").await;
+    let output = run(Path::new(ATVREMOTE), &args, "", None, RUN_LIMIT).await;
     assert!(!output.status.success());
     let all = format!("{}{}", stdout(&output), stderr(&output));
     assert_eq!(all.lines().count(), 1, "{all}");
@@ -196,15 +151,15 @@ async fn pair_without_storage_only_prints_credentials() {
     let fake = start_fake().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let storage = dir.path().join("never.json");
-    let mut args = manual_args(&fake, &storage);
+    let mut args = manual_args(&fake, "mrp", &storage);
     args.extend(["--storage".to_owned(), "none".to_owned(), "pair".to_owned()]);
-    let output = run(Path::new(ATVREMOTE), &args, "1111\n").await;
+    let output = run(Path::new(ATVREMOTE), &args, "1111\n", None, RUN_LIMIT).await;
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).contains("You may now use these credentials: "));
     assert!(!storage.exists());
 
     // A wrong PIN fails with one line.
-    let output = run(Path::new(ATVREMOTE), &args, "1234\n").await;
+    let output = run(Path::new(ATVREMOTE), &args, "1234\n", None, RUN_LIMIT).await;
     assert!(!output.status.success());
     fake.shutdown().await;
 }
@@ -259,7 +214,7 @@ async fn push_updates_print_changes_until_enter() {
     let storage = dir.path().join("storage.json");
     pair(&fake, &storage).await;
 
-    let mut args = manual_args(&fake, &storage);
+    let mut args = manual_args(&fake, "mrp", &storage);
     args.push("push_updates".into());
     let mut child = spawn(ATVREMOTE, &args);
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
@@ -272,7 +227,7 @@ async fn push_updates_print_changes_until_enter() {
     assert!(finish_with_enter(child).await.success());
 
     // atvscript: power state, output devices, then updates as JSON lines.
-    let mut args = manual_args(&fake, &storage);
+    let mut args = manual_args(&fake, "mrp", &storage);
     args.push("push_updates".into());
     let mut child = spawn(ATVSCRIPT, &args);
     let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
@@ -304,9 +259,9 @@ async fn atvscript_playing_and_buttons() {
     let storage = dir.path().join("storage.json");
     pair(&fake, &storage).await;
 
-    let mut args = manual_args(&fake, &storage);
+    let mut args = manual_args(&fake, "mrp", &storage);
     args.push("playing".into());
-    let output = run(Path::new(ATVSCRIPT), &args, "").await;
+    let output = run(Path::new(ATVSCRIPT), &args, "", None, RUN_LIMIT).await;
     let text = stdout(&output);
     assert_eq!(text.lines().count(), 1, "{text}");
     let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
@@ -353,17 +308,17 @@ async fn atvscript_playing_and_buttons() {
     assert_eq!(value["title"], playing.title.expect("title").as_str());
     assert_eq!(value["series_name"], serde_json::Value::Null);
 
-    let mut args = manual_args(&fake, &storage);
+    let mut args = manual_args(&fake, "mrp", &storage);
     args.push("down".into());
-    let output = run(Path::new(ATVSCRIPT), &args, "").await;
+    let output = run(Path::new(ATVSCRIPT), &args, "", None, RUN_LIMIT).await;
     let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
     assert_eq!(value["result"], "success");
     assert_eq!(value["command"], "down");
     assert_eq!(fake.state().last_button_pressed().as_deref(), Some("down"));
 
-    let mut args = manual_args(&fake, &storage);
+    let mut args = manual_args(&fake, "mrp", &storage);
     args.push("bogus".into());
-    let output = run(Path::new(ATVSCRIPT), &args, "").await;
+    let output = run(Path::new(ATVSCRIPT), &args, "", None, RUN_LIMIT).await;
     let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
     assert_eq!(value["error"], "unsupported_command");
     fake.shutdown().await;
@@ -397,10 +352,9 @@ fn timeless(text: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn output_matches_pyatv_atvremote() {
-    let Some(python) = atv_tests::pyatv_python() else {
+    let Some(pyatv_remote) = pyatv_tool("atvremote") else {
         return;
     };
-    let pyatv_remote: PathBuf = python.parent().expect("venv bin").join("atvremote");
     let fake = start_fake().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let storage = dir.path().join("storage.json");
@@ -445,11 +399,11 @@ async fn output_matches_pyatv_atvremote() {
         "device_info",
         "features",
     ];
-    let mut args = manual_args(&fake, &storage);
+    let mut args = manual_args(&fake, "mrp", &storage);
     args.extend(commands.iter().map(|c| (*c).to_owned()));
-    let theirs = run(&pyatv_remote, &args, "").await;
+    let theirs = run(&pyatv_remote, &args, "", None, RUN_LIMIT).await;
     let pressed_by_pyatv = fake.state().button_presses().len();
-    let ours = run(Path::new(ATVREMOTE), &args, "").await;
+    let ours = run(Path::new(ATVREMOTE), &args, "", None, RUN_LIMIT).await;
     assert!(theirs.status.success(), "pyatv: {}", stderr(&theirs));
     assert!(ours.status.success(), "atv: {}", stderr(&ours));
     assert_eq!(timeless(&stdout(&ours)), timeless(&stdout(&theirs)));

@@ -6,9 +6,13 @@
 //! `PYATV_UDNS_PORT`. The sdist is found by `atv_tests::pyatv_source()`; without it (or
 //! without the venv) the test is skipped, except under CI where it fails.
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
+
+use support::text;
 
 const ATVREMOTE: &str = env!("CARGO_BIN_EXE_atvremote");
 const ATVSCRIPT: &str = env!("CARGO_BIN_EXE_atvscript");
@@ -99,10 +103,6 @@ fn run(tool: &PathBuf, args: &[&str], port: &str) -> Output {
         )
         .output()
         .expect("run tool")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// An atvscript line without the value of its `datetime` field.

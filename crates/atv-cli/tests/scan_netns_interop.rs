@@ -14,6 +14,8 @@
 //! the second announcement depending on how fast Python started, which made the first
 //! comparison fail now and then under load.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,7 @@ use std::time::{Duration, Instant};
 use atv_mdns::{Announcement, Responder, ResponderMode, ResponderOptions};
 use atv_tests::netns::{NetnsPair, PREFIX};
 use serde_json::Value;
+use support::pyatv_tool;
 
 const TV4K: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 21);
 const TVHD: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 22);
@@ -245,13 +248,11 @@ struct Tools {
 
 impl Tools {
     fn find() -> Option<Self> {
-        let python = atv_tests::pyatv_python()?;
-        let bin = python.parent().expect("venv bin dir");
         Some(Self {
             ours_script: PathBuf::from(env!("CARGO_BIN_EXE_atvscript")),
             ours_remote: PathBuf::from(env!("CARGO_BIN_EXE_atvremote")),
-            pyatv_script: bin.join("atvscript"),
-            pyatv_remote: bin.join("atvremote"),
+            pyatv_script: pyatv_tool("atvscript")?,
+            pyatv_remote: pyatv_tool("atvremote")?,
             storage: tempfile::tempdir().expect("temp dir"),
         })
     }

@@ -3,61 +3,17 @@
 //! the same on a copy of the same storage file: the printed settings and the storage
 //! files must come out the same. Spawned tools get a temporary HOME.
 
-use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+mod support;
+
+use std::path::Path;
+use std::process::Output;
 use std::time::Duration;
 
 use atv_fake::{FakeDevice, RunningFake};
-use tokio::io::AsyncWriteExt;
-use tokio::process::Command;
-use tokio::time::timeout;
+use support::{manual_args, pyatv_tool, run, text};
 
 const ATVREMOTE: &str = env!("CARGO_BIN_EXE_atvremote");
 const RUN_LIMIT: Duration = Duration::from_secs(30);
-
-fn manual_args(fake: &RunningFake, storage: &Path) -> Vec<String> {
-    let port = fake.ports().mrp.expect("fake serves MRP");
-    [
-        "--manual",
-        "--address",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--protocol",
-        "mrp",
-        "--id",
-        fake.identifier(),
-        "--storage-filename",
-        &storage.display().to_string(),
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect()
-}
-
-async fn run(program: &Path, home: &Path, args: &[String], stdin: &str) -> Output {
-    let mut child = Command::new(program)
-        .args(args)
-        .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("tool starts");
-    let mut input = child.stdin.take().expect("stdin piped");
-    input.write_all(stdin.as_bytes()).await.expect("stdin");
-    drop(input);
-    timeout(RUN_LIMIT, child.wait_with_output())
-        .await
-        .expect("tool finished in time")
-        .expect("tool output")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn json(path: &Path) -> serde_json::Value {
     let data = std::fs::read_to_string(path).expect("storage file");
@@ -71,9 +27,9 @@ async fn remote(
     storage: &Path,
     commands: &[&str],
 ) -> Output {
-    let mut args = manual_args(fake, storage);
+    let mut args = manual_args(fake, "mrp", storage);
     args.extend(commands.iter().map(|c| (*c).to_owned()));
-    run(program, home, &args, "").await
+    run(program, &args, "", Some(home), RUN_LIMIT).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -93,9 +49,10 @@ async fn settings_commands_match_pyatv() {
     // Paired by atv; pyatv starts from a copy of the same file.
     let paired = run(
         Path::new(ATVREMOTE),
-        &home,
-        &[manual_args(&fake, &ours), vec!["pair".into()]].concat(),
+        &[manual_args(&fake, "mrp", &ours), vec!["pair".into()]].concat(),
         "1111\n",
+        Some(&home),
+        RUN_LIMIT,
     )
     .await;
     assert!(paired.status.success(), "{}", text(&paired.stderr));
@@ -116,8 +73,7 @@ async fn settings_commands_match_pyatv() {
         ],
         &["remove_settings"],
     ];
-    let pyatv = atv_tests::pyatv_python()
-        .map(|python| -> PathBuf { python.parent().expect("venv bin").join("atvremote") });
+    let pyatv = pyatv_tool("atvremote");
     for step in steps {
         let output = remote(Path::new(ATVREMOTE), &fake, &home, &ours, step).await;
         assert!(
@@ -190,19 +146,20 @@ async fn pyatv_storage_is_imported_into_a_new_default_storage() {
     let paired_file = dir.path().join("paired.json");
     let paired = run(
         Path::new(ATVREMOTE),
-        &home,
-        &[manual_args(&fake, &paired_file), vec!["pair".into()]].concat(),
+        &[manual_args(&fake, "mrp", &paired_file), vec!["pair".into()]].concat(),
         "1111\n",
+        Some(&home),
+        RUN_LIMIT,
     )
     .await;
     assert!(paired.status.success(), "{}", text(&paired.stderr));
     std::fs::copy(&paired_file, home.join(".pyatv.conf")).expect("pyatv file");
 
     // No --storage-filename: atv's default file, which does not exist yet.
-    let mut args = manual_args(&fake, &paired_file);
+    let mut args = manual_args(&fake, "mrp", &paired_file);
     args.truncate(args.len() - 2);
     args.push("playing".into());
-    let output = run(Path::new(ATVREMOTE), &home, &args, "").await;
+    let output = run(Path::new(ATVREMOTE), &args, "", Some(&home), RUN_LIMIT).await;
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(text(&output.stdout).contains("Media type: Music"));
     let own = home.join(".config/atv/storage.json");
@@ -215,7 +172,7 @@ async fn pyatv_storage_is_imported_into_a_new_default_storage() {
 
     // Once atv's file exists, pyatv's is not read again.
     std::fs::write(home.join(".pyatv.conf"), "not a storage").expect("overwrite");
-    let output = run(Path::new(ATVREMOTE), &home, &args, "").await;
+    let output = run(Path::new(ATVREMOTE), &args, "", Some(&home), RUN_LIMIT).await;
     assert!(output.status.success(), "{}", text(&output.stderr));
     fake.shutdown().await;
 }

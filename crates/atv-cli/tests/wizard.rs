@@ -5,14 +5,17 @@
 //! with the PIN, connect and show what plays; pyatv's wizard, run the same way against
 //! a fresh fake, must print the same thing (numbers aside).
 
+mod support;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use atv_fake::FakeDevice;
 use atv_tests::netns::{ADDRESS_A, NetnsPair};
+use support::{pyatv_tool, text};
 
 const ATVREMOTE: &str = env!("CARGO_BIN_EXE_atvremote");
 /// What the user types: a device that is not listed, the first device, then the PIN
@@ -144,10 +147,6 @@ impl Drop for KillOnDrop {
     }
 }
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
 /// The output with digits replaced (positions, times and percentages move) and
 /// trailing spaces removed, without the log lines pyatv's atvremote prints among it
 /// (its "Unclosed client session" error after each pairing, timestamped, and the
@@ -221,10 +220,9 @@ fn wizard_pairs_every_protocol_and_connects() {
     assert_eq!(stored_credentials(&ours_dir), (true, true), "{ours}");
 
     // pyatv's wizard on a fresh fake: the same output.
-    let Some(python) = atv_tests::pyatv_python() else {
+    let Some(pyatv) = pyatv_tool("atvremote") else {
         return;
     };
-    let pyatv: PathBuf = python.parent().expect("venv bin").join("atvremote");
     let theirs_dir = dir.path().join("theirs");
     std::fs::create_dir(&theirs_dir).expect("dir");
     let fake = ServedFake::start(&pair);
