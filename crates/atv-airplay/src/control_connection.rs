@@ -43,6 +43,9 @@ enum Command {
     },
 }
 
+/// The header naming us to the device.
+const CLIENT_NAME_HEADER: &str = "X-Apple-Client-Name";
+
 /// A handle to the control connection; clones share it. Dropping every handle closes it.
 #[derive(Clone, Debug)]
 pub struct ControlConnection {
@@ -51,6 +54,8 @@ pub struct ControlConnection {
     cancel: CancellationToken,
     local: SocketAddr,
     peer: SocketAddr,
+    /// Sent as `X-Apple-Client-Name` with every request (see [`Self::with_client_name`]).
+    client_name: Option<Arc<str>>,
     _guard: Arc<DropGuard>,
 }
 
@@ -94,8 +99,18 @@ impl ControlConnection {
             cancel: cancel.clone(),
             local,
             peer: target,
+            client_name: None,
             _guard: Arc::new(DropGuard(cancel)),
         })
+    }
+
+    /// Names us to the device: every request sent through this handle (and clones made
+    /// from it afterwards) carries `X-Apple-Client-Name: name`, which newer tvOS versions
+    /// expect and show in their list of AirPlay senders.
+    #[must_use]
+    pub fn with_client_name(mut self, name: &str) -> Self {
+        self.client_name = Some(Arc::from(name));
+        self
     }
 
     /// Our address on this connection (the device reaches us there).
@@ -112,6 +127,12 @@ impl ControlConnection {
     ///
     /// A timeout closes the connection: later responses could no longer be matched.
     pub async fn request(&self, request: Request, timeout: Duration) -> Result<Response> {
+        let request = match &self.client_name {
+            Some(name) if !request.headers.contains(CLIENT_NAME_HEADER) => {
+                request.with_header(CLIENT_NAME_HEADER, &**name)
+            }
+            _ => request,
+        };
         let label = format!("{} {}", request.method, request.uri);
         let (reply, response) = oneshot::channel();
         self.commands

@@ -75,7 +75,9 @@ impl AirPlayPairingHandler {
     pub async fn start(&mut self) -> Result<()> {
         self.close_connection().await;
         self.has_paired = false;
-        let connection = ControlConnection::connect(self.address, self.service.port).await?;
+        let connection = ControlConnection::connect(self.address, self.service.port)
+            .await?
+            .with_client_name(&self.name);
         let begun = async {
             match self.version {
                 AirPlayMajorVersion::V2 => {

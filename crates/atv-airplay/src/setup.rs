@@ -67,7 +67,8 @@ pub fn setup(
 ) -> Vec<SetupData> {
     let credentials = credentials_for(service);
     let version = protocol_version(service, settings.protocols.raop.protocol_version);
-    let stream = AirPlayStream::new(config.address, service.port, credentials.clone(), version);
+    let stream = AirPlayStream::new(config.address, service.port, credentials.clone(), version)
+        .with_client_name(&settings.info.name);
     let features = features_of(service);
     let mut setups = vec![SetupData {
         protocol: Protocol::AirPlay,

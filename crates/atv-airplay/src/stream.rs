@@ -21,6 +21,8 @@ use crate::player::Player;
 #[derive(Debug, Clone)]
 pub struct AirPlayStream {
     inner: Arc<StreamInner>,
+    /// Sent as `X-Apple-Client-Name` (see [`ControlConnection::with_client_name`]).
+    client_name: Option<Arc<str>>,
 }
 
 #[derive(Debug)]
@@ -49,14 +51,26 @@ impl AirPlayStream {
                 encrypt: version == AirPlayMajorVersion::V2,
                 current: Mutex::new(None),
             }),
+            client_name: None,
         }
+    }
+
+    /// Names us to the device on every connection this stream opens (see
+    /// [`ControlConnection::with_client_name`]).
+    #[must_use]
+    pub fn with_client_name(mut self, name: &str) -> Self {
+        self.client_name = Some(Arc::from(name));
+        self
     }
 
     /// Plays `url` (or the local file at that path, served by a built-in HTTP server)
     /// from `position` seconds; returns when playback has ended.
     pub async fn play(&self, url: &str, position: f64) -> Result<()> {
         let inner = &self.inner;
-        let connection = ControlConnection::connect(inner.address, inner.port).await?;
+        let mut connection = ControlConnection::connect(inner.address, inner.port).await?;
+        if let Some(name) = &self.client_name {
+            connection = connection.with_client_name(name);
+        }
         let local_file = Path::new(url);
         let server = if !url.contains("://") && tokio::fs::metadata(local_file).await.is_ok() {
             Some(FileServer::start(local_file, connection.local_addr().ip()).await?)

@@ -66,7 +66,9 @@ impl RemoteControlSession {
         credentials: Option<&Credentials>,
         info: &InfoSettings,
     ) -> Result<(Self, TunnelStream)> {
-        let connection = ControlConnection::connect(address, port).await?;
+        let connection = ControlConnection::connect(address, port)
+            .await?
+            .with_client_name(&info.name);
         match Self::start(connection.clone(), credentials, info).await {
             Ok(opened) => Ok(opened),
             Err(error) => {
