@@ -76,6 +76,7 @@ pub async fn connect(config: &DeviceConfig, options: ConnectOptions) -> Result<A
     let settings = storage.get_settings(config).await?;
     let mut config = config.clone();
     config.apply(&settings);
+    add_implied_raop(&mut config);
 
     let atv = AppleTv::new(config.clone(), settings.clone());
     atv.set_listener(options.listener);
@@ -107,4 +108,22 @@ pub async fn connect(config: &DeviceConfig, options: ConnectOptions) -> Result<A
     }
     atv.connect().await?;
     Ok(atv)
+}
+
+/// A device whose AirPlay service also takes audio (unified advertiser info) need not
+/// announce `_raop._tcp`; as pyatv does, such a device gets a RAOP service on the AirPlay
+/// port, so streaming finds one.
+fn add_implied_raop(config: &mut DeviceConfig) {
+    #[cfg(feature = "airplay")]
+    {
+        let implied = config
+            .get_service(Protocol::AirPlay)
+            .and_then(|airplay| atv_airplay::implied_raop_service(config, airplay));
+        if let Some(raop) = implied {
+            tracing::debug!("adding the RAOP service the AirPlay service implies");
+            config.add_service(raop);
+        }
+    }
+    #[cfg(not(feature = "airplay"))]
+    let _ = config;
 }

@@ -63,6 +63,14 @@ async fn pair_over_airplay_then_control_through_the_tunnel() {
 
         let options = ConnectOptions::default().storage(Arc::clone(&storage));
         let atv = connect(&config, options).await.expect("connect");
+        // The fake announces unified AirPlay and no `_raop._tcp`: RAOP is implied on the
+        // AirPlay port, as pyatv adds it.
+        assert!(config.get_service(Protocol::Raop).is_none());
+        let raop = atv
+            .config()
+            .get_service(Protocol::Raop)
+            .expect("implied RAOP");
+        assert_eq!(Some(raop.port), fake.ports().airplay);
         assert!(
             atv.protocols().contains(&Protocol::Mrp),
             "{:?}",
