@@ -19,6 +19,7 @@ pub mod interface;
 mod media_metadata;
 mod media_state;
 mod pairing_requirement;
+pub mod pending_requests;
 mod playing;
 mod properties;
 mod protocol;

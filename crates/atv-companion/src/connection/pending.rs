@@ -5,14 +5,9 @@
 //! exchange runs at a time). Every waiter has a deadline; the task fails it when the
 //! deadline passes, and fails all of them when the connection ends.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
-use std::fmt;
 use std::time::Duration;
 
-use tokio::sync::oneshot;
-use tokio::time::Instant;
-
+use atv_core::pending_requests::{PendingRequests, RequestError};
 use atv_pairing::SessionCipher;
 
 use crate::error::CompanionError;
@@ -38,110 +33,36 @@ pub(crate) type ReplyHook =
 pub(crate) type ReplyResult = Result<Value, CompanionError>;
 
 /// One request waiting for its response.
-pub(crate) struct Waiter {
-    pub(crate) reply: oneshot::Sender<ReplyResult>,
-    pub(crate) deadline: Instant,
-    pub(crate) timeout: Duration,
-    /// Name of the request, for errors.
-    pub(crate) request: String,
-    pub(crate) hook: Option<ReplyHook>,
-}
-
-impl fmt::Debug for Waiter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Waiter")
-            .field("request", &self.request)
-            .field("deadline", &self.deadline)
-            .finish_non_exhaustive()
-    }
-}
+pub(crate) type Waiter = atv_core::pending_requests::Waiter<Value, CompanionError, ReplyHook>;
 
 /// The waiters of one connection, with a cap on how many there may be.
-#[derive(Debug)]
-pub(crate) struct Pending {
-    waiters: HashMap<ReplyKey, Waiter>,
-    limit: usize,
-}
+pub(crate) type Pending = PendingRequests<ReplyKey, Value, CompanionError, ReplyHook>;
 
-impl Pending {
-    /// An empty set allowing `limit` waiters.
-    pub(crate) fn new(limit: usize) -> Self {
-        Self {
-            waiters: HashMap::new(),
-            limit,
-        }
+impl RequestError for CompanionError {
+    fn busy(limit: usize) -> Self {
+        Self::Busy { limit }
     }
 
-    /// How many requests wait.
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.waiters.len()
+    fn already_waiting(request: &str) -> Self {
+        Self::InvalidState(format!(
+            "a {request} request is already waiting for its response; wait for it to finish"
+        ))
     }
 
-    /// Adds a waiter. When the cap is reached or a request with the same key already
-    /// waits, the waiter gets the error instead and `false` is returned.
-    pub(crate) fn insert(&mut self, key: ReplyKey, waiter: Waiter) -> bool {
-        if self.waiters.len() >= self.limit {
-            // Callers that gave up leave their entries behind; make room from those first.
-            self.waiters.retain(|_, w| !w.reply.is_closed());
-        }
-        let refusal = if self.waiters.len() >= self.limit {
-            CompanionError::Busy { limit: self.limit }
-        } else {
-            match self.waiters.entry(key) {
-                Entry::Vacant(slot) => {
-                    slot.insert(waiter);
-                    return true;
-                }
-                Entry::Occupied(_) => CompanionError::InvalidState(format!(
-                    "a {} request is already waiting for its response; wait for it to finish",
-                    waiter.request
-                )),
-            }
-        };
-        let _ = waiter.reply.send(Err(refusal));
-        false
+    fn timed_out(request: String, after: Duration) -> Self {
+        Self::RequestTimeout { request, after }
     }
 
-    /// Removes a waiter (its request could not be sent).
-    pub(crate) fn remove(&mut self, key: &ReplyKey) -> Option<Waiter> {
-        self.waiters.remove(key)
-    }
-
-    /// The earliest deadline.
-    pub(crate) fn next_deadline(&self) -> Option<Instant> {
-        self.waiters.values().map(|w| w.deadline).min()
-    }
-
-    /// Fails every waiter whose deadline is at or before `now`.
-    pub(crate) fn expire(&mut self, now: Instant) {
-        let expired: Vec<ReplyKey> = self
-            .waiters
-            .iter()
-            .filter(|(_, w)| w.deadline <= now)
-            .map(|(k, _)| *k)
-            .collect();
-        for key in expired {
-            if let Some(waiter) = self.waiters.remove(&key) {
-                let error = CompanionError::RequestTimeout {
-                    request: waiter.request,
-                    after: waiter.timeout,
-                };
-                let _ = waiter.reply.send(Err(error));
-            }
-        }
-    }
-
-    /// Fails every waiter with `error`.
-    pub(crate) fn fail_all(&mut self, error: &CompanionError) {
-        for (_, waiter) in self.waiters.drain() {
-            let _ = waiter.reply.send(Err(error.duplicate()));
-        }
+    fn duplicate(&self) -> Self {
+        Self::duplicate(self)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use tokio::sync::oneshot;
+    use tokio::time::Instant;
+
     use super::*;
 
     fn waiter(deadline: Instant) -> (Waiter, oneshot::Receiver<ReplyResult>) {

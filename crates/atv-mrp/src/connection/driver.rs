@@ -182,7 +182,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin + Send + 'static> Driver<S> {
 
     fn handle_message(&mut self, message: ProtocolMessage) {
         tracing::trace!("MRP << {}", message_type_name(&message));
-        if let Some(waiter) = self.pending.take_for(&message) {
+        if let Some(waiter) = self.pending.remove(&ReplyKey::of(&message)) {
             let result = match waiter.hook {
                 None => Ok(message),
                 Some(hook) => match hook(&message) {
